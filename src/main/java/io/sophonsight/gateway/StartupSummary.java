@@ -1,0 +1,40 @@
+package io.sophonsight.gateway;
+
+import java.nio.file.Path;
+
+import io.sophonsight.gateway.simulator.SophonSightSimulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** One log line, once everything is up, telling a newcomer where the gateway, the simulator and the data are. */
+@Component
+public class StartupSummary {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupSummary.class);
+
+    private final ObjectProvider<SophonSightSimulator> simulator;
+    private final String dataDir;
+
+    public StartupSummary(ObjectProvider<SophonSightSimulator> simulator,
+                          @Value("${gateway.data-dir}") String dataDir) {
+        this.simulator = simulator;
+        this.dataDir = dataDir;
+    }
+
+    @EventListener
+    public void onReady(ApplicationReadyEvent event) {
+        int port = event.getApplicationContext() instanceof WebServerApplicationContext web
+                ? web.getWebServer().getPort() : -1;
+        SophonSightSimulator sim = simulator.getIfAvailable();
+        LOG.info("sophonsight-gateway ready: gateway http://localhost:{} | SophonSight {} | simulator {} | data folder {}",
+                port, event.getApplicationContext().getEnvironment().getProperty("sophonsight.base-url"),
+                sim == null ? "off" : "http://localhost:" + sim.port() + " (state: /simulator/state)",
+                Path.of(dataDir).toAbsolutePath().normalize());
+    }
+}

@@ -1,0 +1,307 @@
+package io.sophonsight.gateway.simulator;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The business rules of the SophonSight open API calls (spec §3), applied to {@link SimulatorState}.
+ * Each call returns the envelope as a map; {@link Refusal} carries a non-zero status.
+ * Authentication (token, appkey, time) is checked before this class is reached.
+ */
+public class SimulatedOpenApi {
+
+    /** Envelope status codes of the simulator. The real platform's codes differ; only "non-zero" is contractual. */
+    public static final int MISSING_FIELD = 2001;
+    public static final int FIELD_TOO_LONG = 2002;
+    public static final int INVALID_VALUE = 2003;
+    public static final int PARENT_NOT_FOUND = 3001;
+    public static final int DEPARTMENT_NOT_FOUND = 3002;
+    public static final int PHOTO_NOT_FOUND = 3003;
+    public static final int ORG_NOT_EMPTY = 3004;
+    public static final int DELETE_LIST_SIZE = 3005;
+
+    static final int MAX_THIRD_ID = 100;
+    static final int MAX_DELETE = 50;
+
+    /** A business refusal: the platform's envelope with a non-zero status. */
+    public static class Refusal extends RuntimeException {
+        final int status;
+
+        Refusal(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private final SimulatorState state;
+    private final Map<String, Function<JsonNode, Object>> calls = new LinkedHashMap<>();
+
+    public SimulatedOpenApi(SimulatorState state) {
+        this.state = state;
+        calls.put("/openapi/v1/syncdept/addOrEdit", this::deptAddOrEdit);
+        calls.put("/openapi/v1/syncdept/delete", this::deptDelete);
+        calls.put("/openapi/v1/pic/upload", this::picUpload);
+        calls.put("/openapi/v1/syncuser/addOrEdit", this::userAddOrEdit);
+        calls.put("/openapi/v1/syncuser/delete", this::userDelete);
+        calls.put("/openapi/v1/visitor/add", this::visitorAdd);
+        calls.put("/openapi/v1/cross/search", this::crossSearch);
+        calls.put("/openapi/v1/cross/record/employee/getList", body -> recordQuery(body, "employee", "employees"));
+        calls.put("/openapi/v1/cross/record/stranger/getList", body -> recordQuery(body, "stranger", "strangers"));
+        calls.put("/openapi/v1/cross/record/visitor/getList", body -> recordQuery(body, "visitor", "visitors"));
+    }
+
+    public boolean knows(String path) {
+        return calls.containsKey(path) || "/openapi/v1/pic/download".equals(path);
+    }
+
+    /** Runs a business call; returns the envelope's {@code data} (may be null). */
+    public Object call(String path, JsonNode body) {
+        return calls.get(path).apply(body);
+    }
+
+    /** pic/download: the stored bytes, or a refusal for an unknown photo. */
+    public byte[] download(JsonNode body) {
+        String photoId = required(body, "photoId");
+        byte[] bytes = state.photo(photoId);
+        if (bytes == null) {
+            throw new Refusal(PHOTO_NOT_FOUND, "photo not found: " + photoId);
+        }
+        return bytes;
+    }
+
+    // ---- 3.1 organisations ----
+    private Object deptAddOrEdit(JsonNode body) {
+        String name = required(body, "name");
+        String thirdId = thirdId(body, "thirdId", true);
+        String parent = thirdId(body, "thirdParentId", false);
+        if (!parent.isEmpty()) {
+            if (parent.equals(thirdId)) {
+                throw new Refusal(INVALID_VALUE, "an organization cannot be its own parent: " + thirdId);
+            }
+            if (state.org(parent) == null) {
+                throw new Refusal(PARENT_NOT_FOUND, "parent organization not found: " + parent);
+            }
+        }
+        return Map.of("id", state.putOrg(thirdId, name, parent).id());
+    }
+
+    private Object deptDelete(JsonNode body) {
+        List<String> ids = deleteList(body);
+        synchronized (state) {
+            Set<String> deleting = new HashSet<>(ids);
+            for (String id : ids) {
+                boolean blocked = state.people().stream().anyMatch(p -> id.equals(p.thirdDeptId()))
+                        || state.orgs().stream().anyMatch(o -> id.equals(o.thirdParentId()) && !deleting.contains(o.thirdId()));
+                if (blocked) {
+                    throw new Refusal(ORG_NOT_EMPTY, "organization still has people or child organizations: " + id);
+                }
+            }
+            ids.forEach(state::removeOrg);
+        }
+        return null;
+    }
+
+    // ---- 3.2 people and photos ----
+    private Object picUpload(JsonNode body) {
+        String photoName = required(body, "photoName");
+        String base64 = required(body, "photoByteStr");
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(INVALID_VALUE, "photoByteStr is not base64");
+        }
+        if (bytes.length == 0) {
+            throw new Refusal(INVALID_VALUE, "photoByteStr is empty");
+        }
+        String extension = photoName.toLowerCase().endsWith(".png") ? ".png" : ".jpg";
+        String photoId = UUID.randomUUID().toString().replace("-", "") + extension;
+        state.putPhoto(photoId, bytes);
+        return Map.of("photoId", photoId);
+    }
+
+    private Object userAddOrEdit(JsonNode body) {
+        String name = required(body, "name");
+        String thirdId = thirdId(body, "thirdId", true);
+        String dept = thirdId(body, "thirdDeptId", true);
+        if (state.org(dept) == null) {
+            throw new Refusal(DEPARTMENT_NOT_FOUND, "department not found: " + dept);
+        }
+        String face = text(body, "facePicture");
+        if (!face.isEmpty() && state.photo(face) == null) {
+            throw new Refusal(PHOTO_NOT_FOUND, "facePicture is not an uploaded photo: " + face);
+        }
+        // spec §3.2: an empty facePicture on edit deletes the face (stored as null)
+        SimulatorState.Person person = state.putPerson(new SimulatorState.Person(0, thirdId, name, dept,
+                text(body, "jobNumber"), text(body, "mail"), text(body, "phone"), face.isEmpty() ? null : face));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("id", person.id());
+        data.put("thirdid", thirdId);
+        return data;
+    }
+
+    private Object userDelete(JsonNode body) {
+        deleteList(body).forEach(state::removePerson);
+        return null;
+    }
+
+    // ---- 3.3 visitors ----
+    private Object visitorAdd(JsonNode body) {
+        String name = required(body, "name");
+        long start = epochMillis(body, "startTime");
+        long end = epochMillis(body, "endTime");
+        if (end <= start) {
+            throw new Refusal(INVALID_VALUE, "endTime must be after startTime");
+        }
+        String photoId = required(body, "photoId");
+        if (state.photo(photoId) == null) {
+            throw new Refusal(PHOTO_NOT_FOUND, "visitor photo not found: " + photoId);
+        }
+        JsonNode audit = body.path("isNeedAudit");
+        boolean needsAudit = audit.isMissingNode() || audit.isNull() || audit.asText().isEmpty() || audit.asBoolean(true);
+        state.addVisitor(name, start, end, photoId, needsAudit);
+        return null;
+    }
+
+    // ---- 3.4 devices ----
+    private Object crossSearch(JsonNode body) {
+        String nameFilter = text(body, "nodeDesc");
+        String typeText = text(body, "nodeType");
+        Integer type = typeText.isEmpty() ? null : Integer.valueOf(number(body, "nodeType").intValue());
+        List<SimulatorState.Device> matching = state.devices().stream()
+                .filter(d -> nameFilter.isEmpty() || d.nodeDesc().contains(nameFilter))
+                .filter(d -> type == null || d.nodeType() == type)
+                .toList();
+        List<Map<String, Object>> page = new ArrayList<>();
+        for (SimulatorState.Device d : page(matching, body, 20)) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("locationId", d.locationId());
+            item.put("nodeType", String.valueOf(d.nodeType())); // the published example sends it as a string
+            item.put("nodeDesc", d.nodeDesc());
+            item.put("createTime", d.createTime());
+            page.add(item);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("totalSize", matching.size());
+        data.put("corssNodeOwnerships", page);
+        return data;
+    }
+
+    // ---- 3.5 access records ----
+    private Object recordQuery(JsonNode body, String kind, String listField) {
+        long start = body.hasNonNull("startTime") ? epochMillis(body, "startTime") : Long.MIN_VALUE;
+        long end = body.hasNonNull("endTime") ? epochMillis(body, "endTime") : Long.MAX_VALUE;
+        String keyword = text(body, "keyword");
+        Set<String> locations = new HashSet<>();
+        body.path("locationIds").forEach(n -> locations.add(n.asText()));
+        boolean userPhoto = body.path("hasUserphoto").asBoolean(false);
+        boolean srcPhoto = body.path("hascrossSrcPhoto").asBoolean(false);
+        boolean facePhoto = body.path("hascrossFacePhoto").asBoolean(false);
+        String keywordField = switch (kind) {
+            case "stranger" -> "nodeName";
+            case "visitor" -> "visitorName";
+            default -> "name";
+        };
+        List<SimulatorState.AccessRecord> matching = state.records(kind).stream()
+                .filter(r -> r.crossTime() >= start && r.crossTime() <= end)
+                .filter(r -> keyword.isEmpty() || String.valueOf(r.fields().get(keywordField)).contains(keyword))
+                .filter(r -> locations.isEmpty() || locations.contains(String.valueOf(r.fields().get("_locationId"))))
+                .toList();
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (SimulatorState.AccessRecord r : page(matching, body, 20)) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            r.fields().forEach((k, v) -> {
+                if (k.startsWith("_")) {
+                    return;
+                }
+                if ("userPhoto".equals(k) && !userPhoto || "crossSrcPhoto".equals(k) && !srcPhoto
+                        || "crossFacePhoto".equals(k) && !facePhoto) {
+                    return;
+                }
+                item.put(k, v);
+            });
+            items.add(item);
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("totalCount", matching.size());
+        data.put(listField, items);
+        return data;
+    }
+
+    // ---- helpers ----
+    private static <T> List<T> page(List<T> all, JsonNode body, int defaultPageSize) {
+        int index = body.hasNonNull("index") ? number(body, "index").intValue() : 1;
+        int size = body.hasNonNull("pageSize") ? number(body, "pageSize").intValue() : defaultPageSize;
+        if (index < 1 || size < 1) {
+            throw new Refusal(INVALID_VALUE, "index and pageSize must be positive");
+        }
+        long from = (long) (index - 1) * size;
+        if (from >= all.size()) {
+            return List.of();
+        }
+        return all.subList((int) from, (int) Math.min(all.size(), from + size));
+    }
+
+    private static List<String> deleteList(JsonNode body) {
+        JsonNode ids = body.path("thirdIds");
+        if (!ids.isArray() || ids.isEmpty()) {
+            throw new Refusal(DELETE_LIST_SIZE, "thirdIds must be a non-empty array");
+        }
+        if (ids.size() > MAX_DELETE) {
+            throw new Refusal(DELETE_LIST_SIZE, "thirdIds holds " + ids.size() + " ids, at most " + MAX_DELETE + " allowed");
+        }
+        List<String> list = new ArrayList<>();
+        ids.forEach(n -> list.add(n.asText()));
+        return list;
+    }
+
+    private static String thirdId(JsonNode body, String field, boolean required) {
+        String value = required ? required(body, field) : text(body, field);
+        if (value.length() > MAX_THIRD_ID) {
+            throw new Refusal(FIELD_TOO_LONG, field + " is " + value.length() + " characters, at most " + MAX_THIRD_ID);
+        }
+        return value;
+    }
+
+    static String required(JsonNode body, String field) {
+        String value = text(body, field);
+        if (value.isEmpty()) {
+            throw new Refusal(MISSING_FIELD, field + " is required");
+        }
+        return value;
+    }
+
+    static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() || node.isContainerNode() ? "" : node.asText();
+    }
+
+    /** Numbers are accepted as JSON numbers or numeric strings (the platform's examples use both). */
+    static Number number(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        if (node != null && node.isNumber()) {
+            return node.numberValue();
+        }
+        try {
+            return Long.valueOf(text(body, field).trim());
+        } catch (NumberFormatException e) {
+            throw new Refusal(INVALID_VALUE, field + " must be a number");
+        }
+    }
+
+    private static long epochMillis(JsonNode body, String field) {
+        if (text(body, field).isEmpty()) {
+            throw new Refusal(MISSING_FIELD, field + " is required");
+        }
+        return number(body, field).longValue();
+    }
+}

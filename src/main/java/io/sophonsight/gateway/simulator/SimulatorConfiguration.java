@@ -1,0 +1,42 @@
+package io.sophonsight.gateway.simulator;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sophonsight.gateway.sophonsight.SophonSightCredentials;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Starts the built-in SophonSight simulator when {@code simulator.enabled} is true (the embedded
+ * default; off in k8s/). It accepts exactly the appkey and secret the gateway signs with.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "simulator.enabled", havingValue = "true")
+public class SimulatorConfiguration {
+
+    @Bean(destroyMethod = "close")
+    public SophonSightSimulator sophonSightSimulator(ObjectMapper mapper, SophonSightCredentials credentials,
+                                                     ConfigurableEnvironment environment,
+                                                     @Value("${simulator.host}") String host,
+                                                     @Value("${simulator.port}") int port,
+                                                     @Value("${simulator.push.access-url:}") String accessUrl,
+                                                     @Value("${simulator.push.device-status-url:}") String deviceStatusUrl,
+                                                     @Value("${simulator.push.interval}") Duration pushInterval,
+                                                     @Value("${simulator.photo-download-envelope:false}") boolean downloadAsEnvelope)
+            throws IOException {
+        SophonSightSimulator simulator = new SophonSightSimulator(mapper, credentials.appkey(), credentials.secret(),
+                new SimulatorPusher.Config(accessUrl, deviceStatusUrl), downloadAsEnvelope);
+        simulator.start(host, port, pushInterval.toMillis());
+        // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port
+        environment.getPropertySources().addFirst(
+                new MapPropertySource("simulator", Map.of("local.simulator.port", simulator.port())));
+        return simulator;
+    }
+}

@@ -1,0 +1,99 @@
+package io.sophonsight.gateway.simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Faults the simulator injects into open API calls on request, so tests and benchmarks can
+ * prove what the gateway does when the platform fails: HTTP errors, dropped connections,
+ * slowness, business refusals. A fault matches calls whose path starts with {@code pathPrefix}
+ * (empty = all), lets the first {@code after} matching calls through, then hits the next
+ * {@code times} calls ({@code -1} = until cleared).
+ */
+public class SimulatorFaults {
+
+    public enum Mode { HTTP_ERROR, DROP, DELAY, BUSINESS }
+
+    public static final class Fault {
+        final Mode mode;
+        final String pathPrefix;
+        final int httpStatus;
+        final int status;
+        final String message;
+        final long delayMs;
+        final String matchField;
+        final String matchValue;
+        int skip;
+        int remaining;
+
+        public Fault(Mode mode, String pathPrefix, int after, int times, int httpStatus, int status, String message,
+                     long delayMs, String matchField, String matchValue) {
+            this.mode = mode;
+            this.pathPrefix = pathPrefix == null ? "" : pathPrefix;
+            this.skip = Math.max(0, after);
+            this.remaining = times == 0 ? -1 : times;
+            this.httpStatus = httpStatus <= 0 ? 503 : httpStatus;
+            this.status = status == 0 ? 9999 : status;
+            this.message = message == null ? "injected failure" : message;
+            this.delayMs = delayMs;
+            this.matchField = matchField;
+            this.matchValue = matchValue;
+        }
+
+        public Mode mode() {
+            return mode;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String message() {
+            return message;
+        }
+
+        public long delayMs() {
+            return delayMs;
+        }
+    }
+
+    private final List<Fault> faults = new ArrayList<>();
+
+    public synchronized void add(Fault fault) {
+        faults.add(fault);
+    }
+
+    public synchronized void clear() {
+        faults.clear();
+    }
+
+    public synchronized int size() {
+        return faults.size();
+    }
+
+    /** The fault to apply to this call, if any; consumes one use of it. */
+    synchronized Fault next(String path, com.fasterxml.jackson.databind.JsonNode body) {
+        for (var it = faults.iterator(); it.hasNext(); ) {
+            Fault fault = it.next();
+            if (!path.startsWith(fault.pathPrefix)) {
+                continue;
+            }
+            if (fault.matchField != null && (body == null || !fault.matchValue.equals(body.path(fault.matchField).asText()))) {
+                continue;
+            }
+            if (fault.skip > 0) {
+                fault.skip--;
+                continue;
+            }
+            if (fault.remaining > 0 && --fault.remaining == 0) {
+                it.remove();
+            }
+            return fault;
+        }
+        return null;
+    }
+}

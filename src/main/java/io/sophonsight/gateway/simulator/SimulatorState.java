@@ -1,0 +1,174 @@
+package io.sophonsight.gateway.simulator;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The simulated platform's memory: organisations, people, photos, visitors, devices, access
+ * records, and how often each API path was called. Everything is keyed the way the platform
+ * keys it (our {@code thirdId}s for orgs and people, its own ids for photos and devices).
+ * All methods synchronise on this object: the simulator favours exactness over throughput.
+ */
+public class SimulatorState {
+
+    public record Org(long id, String thirdId, String name, String thirdParentId) { }
+
+    public record Person(long id, String thirdId, String name, String thirdDeptId, String jobNumber,
+                         String mail, String phone, String facePicture) { }
+
+    public record Visitor(long id, String name, long startTime, long endTime, String photoId,
+                          boolean needsAudit, String auditStatus) { }
+
+    public record Device(String locationId, int nodeType, String nodeDesc, long createTime) { }
+
+    /** One access record as the query API returns it; {@code fields} holds the item of spec §3.5. */
+    public record AccessRecord(String kind, long crossTime, Map<String, Object> fields) { }
+
+    private final Map<String, Org> orgs = new LinkedHashMap<>();
+    private final Map<String, Person> people = new LinkedHashMap<>();
+    private final Map<String, byte[]> photos = new LinkedHashMap<>();
+    private final List<Visitor> visitors = new ArrayList<>();
+    private final Map<String, Device> devices = new LinkedHashMap<>();
+    private final List<AccessRecord> records = new ArrayList<>();
+    private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong(1000);
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    void countCall(String path) {
+        calls.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
+    }
+
+    public long calls(String path) {
+        AtomicLong count = calls.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    public synchronized void reset() {
+        orgs.clear();
+        people.clear();
+        photos.clear();
+        visitors.clear();
+        devices.clear();
+        records.clear();
+        calls.clear();
+    }
+
+    // ---- organisations ----
+    public synchronized Org org(String thirdId) {
+        return orgs.get(thirdId);
+    }
+
+    synchronized Org putOrg(String thirdId, String name, String thirdParentId) {
+        Org existing = orgs.get(thirdId);
+        Org org = new Org(existing == null ? nextId() : existing.id(), thirdId, name, thirdParentId);
+        orgs.put(thirdId, org);
+        return org;
+    }
+
+    synchronized void removeOrg(String thirdId) {
+        orgs.remove(thirdId);
+    }
+
+    synchronized boolean orgHasMembers(String thirdId) {
+        return people.values().stream().anyMatch(p -> thirdId.equals(p.thirdDeptId()))
+                || orgs.values().stream().anyMatch(o -> thirdId.equals(o.thirdParentId()));
+    }
+
+    public synchronized List<Org> orgs() {
+        return List.copyOf(orgs.values());
+    }
+
+    // ---- people ----
+    public synchronized Person person(String thirdId) {
+        return people.get(thirdId);
+    }
+
+    synchronized Person putPerson(Person person) {
+        Person existing = people.get(person.thirdId());
+        Person stored = new Person(existing == null ? nextId() : existing.id(), person.thirdId(), person.name(), person.thirdDeptId(), person.jobNumber(),
+                        person.mail(), person.phone(), person.facePicture());
+        people.put(person.thirdId(), stored);
+        return stored;
+    }
+
+    synchronized void removePerson(String thirdId) {
+        people.remove(thirdId);
+    }
+
+    public synchronized List<Person> people() {
+        return List.copyOf(people.values());
+    }
+
+    // ---- photos ----
+    synchronized void putPhoto(String photoId, byte[] bytes) {
+        photos.put(photoId, bytes);
+    }
+
+    public synchronized byte[] photo(String photoId) {
+        return photos.get(photoId);
+    }
+
+    public synchronized int photoCount() {
+        return photos.size();
+    }
+
+    // ---- visitors ----
+    synchronized Visitor addVisitor(String name, long start, long end, String photoId, boolean audit) {
+        Visitor visitor = new Visitor(nextId(), name, start, end, photoId, audit, audit ? "PENDING_AUDIT" : "APPROVED");
+        visitors.add(visitor);
+        return visitor;
+    }
+
+    public synchronized List<Visitor> visitors() {
+        return List.copyOf(visitors);
+    }
+
+    // ---- devices ----
+    public synchronized void putDevice(Device device) {
+        devices.put(device.locationId(), device);
+    }
+
+    public synchronized boolean removeDevice(String locationId) {
+        return devices.remove(locationId) != null;
+    }
+
+    public synchronized List<Device> devices() {
+        return List.copyOf(devices.values());
+    }
+
+    // ---- access records ----
+    public synchronized void addRecord(AccessRecord record) {
+        records.add(record);
+    }
+
+    public synchronized List<AccessRecord> records(String kind) {
+        return records.stream().filter(r -> r.kind().equals(kind))
+                .sorted(Comparator.comparingLong(AccessRecord::crossTime)).toList();
+    }
+
+    /** A JSON-friendly picture of everything, for tests and demos ({@code GET /simulator/state}). */
+    public synchronized Map<String, Object> snapshot() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("orgs", List.copyOf(orgs.values()));
+        state.put("people", List.copyOf(people.values()));
+        state.put("photoIds", List.copyOf(photos.keySet()));
+        state.put("visitors", List.copyOf(visitors));
+        state.put("devices", List.copyOf(devices.values()));
+        Map<String, Long> recordCounts = new TreeMap<>();
+        records.forEach(r -> recordCounts.merge(r.kind(), 1L, Long::sum));
+        state.put("recordCounts", recordCounts);
+        Map<String, Long> callCounts = new TreeMap<>();
+        calls.forEach((path, count) -> callCounts.put(path, count.get()));
+        state.put("calls", callCounts);
+        return state;
+    }
+}

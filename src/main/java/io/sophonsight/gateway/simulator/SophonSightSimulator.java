@@ -1,0 +1,367 @@
+package io.sophonsight.gateway.simulator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.sophonsight.gateway.sophonsight.SophonSightToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A faithful stand-in for the SophonSight platform on its own port: the open API of spec §3
+ * with its authentication rules, plus an admin API under {@code /simulator/} to inspect state,
+ * seed devices and records, inject faults and trigger pushes.
+ */
+public class SophonSightSimulator implements AutoCloseable {
+
+    public static final int MISSING_TOKEN = 1001;
+    public static final int INVALID_TOKEN = 1002;
+    public static final int UNKNOWN_APPKEY = 1003;
+    public static final int TIME_OUT_OF_WINDOW = 1004;
+    public static final int BODY_NOT_JSON = 1005;
+    static final long TIME_WINDOW_MS = 5 * 60 * 1000L;
+    private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SophonSightSimulator.class);
+
+    private final SimulatorState state = new SimulatorState();
+    private final SimulatorFaults faults = new SimulatorFaults();
+    private final SimulatedOpenApi api = new SimulatedOpenApi(state);
+    private final ObjectMapper mapper;
+    private final String appkey;
+    private final String secret;
+    private final SimulatorPusher pusher;
+    private final boolean downloadAsEnvelope;
+    private HttpServer server;
+    private ExecutorService executor;
+    private ScheduledExecutorService pushSchedule;
+
+    public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
+                                boolean downloadAsEnvelope) {
+        this.mapper = mapper;
+        this.appkey = appkey;
+        this.secret = secret;
+        this.pusher = new SimulatorPusher(state, mapper, pushConfig.accessUrl(), pushConfig.deviceStatusUrl());
+        this.downloadAsEnvelope = downloadAsEnvelope;
+    }
+
+    public SimulatorState state() {
+        return state;
+    }
+
+    public SimulatorFaults faults() {
+        return faults;
+    }
+
+    public SimulatorPusher pusher() {
+        return pusher;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Binds the port (0 = any free port) and, when {@code pushIntervalMs > 0}, starts the scheduled pushes. */
+    public synchronized void start(String host, int port, long pushIntervalMs) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        executor = Executors.newFixedThreadPool(32, r -> {
+            Thread t = new Thread(r, "sophonsight-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/openapi/", this::handleOpenApi);
+        server.createContext("/simulator/", this::handleAdmin);
+        server.start();
+        if (pushIntervalMs > 0) {
+            pushSchedule = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sophonsight-simulator-push");
+                t.setDaemon(true);
+                return t;
+            });
+            pushSchedule.scheduleWithFixedDelay(this::safePushRound, pushIntervalMs, pushIntervalMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (pushSchedule != null) {
+            pushSchedule.shutdownNow();
+        }
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+        }
+    }
+
+    private void safePushRound() {
+        try {
+            pusher.pushRound();
+        } catch (RuntimeException e) {
+            LOG.warn("Simulator scheduled push failed: {}", e.toString());
+        }
+    }
+
+    // ------------------------------------------------------------------ open API
+    private void handleOpenApi(HttpExchange http) throws IOException {
+        try (http) {
+            String path = http.getRequestURI().getPath();
+            if (!"POST".equals(http.getRequestMethod())) {
+                sendJson(http, 405, Map.of("status", 405, "message", "only POST is supported"));
+                return;
+            }
+            byte[] body = readBody(http);
+            if (!api.knows(path)) {
+                sendJson(http, 404, Map.of("status", 404, "message", "no such API: " + path));
+                return;
+            }
+            state.countCall(path);
+            JsonNode json = parse(body);
+            SimulatorFaults.Fault fault = faults.next(path, json);
+            if (fault != null) {
+                switch (fault.mode()) {
+                    case DROP -> {
+                        return; // close without an answer: the caller sees a broken connection
+                    }
+                    case HTTP_ERROR -> {
+                        sendBytes(http, fault.httpStatus(), "text/html", "<html>injected HTTP error</html>".getBytes());
+                        return;
+                    }
+                    case BUSINESS -> {
+                        sendEnvelope(http, fault.status(), fault.message(), null);
+                        return;
+                    }
+                    case DELAY -> sleep(fault.delayMs());
+                }
+            }
+            int authStatus = authenticate(path, body, json, query(http.getRequestURI(), "token"));
+            if (authStatus != 0) {
+                sendEnvelope(http, authStatus, authMessage(authStatus), null);
+                return;
+            }
+            try {
+                if ("/openapi/v1/pic/download".equals(path)) {
+                    byte[] photo = api.download(json);
+                    if (downloadAsEnvelope) {
+                        sendEnvelope(http, 0, "SUCCESS", Map.of("photoId", json.path("photoId").asText(),
+                                "photoByteStr", Base64.getEncoder().encodeToString(photo)));
+                    } else {
+                        String id = json.path("photoId").asText().toLowerCase();
+                        sendBytes(http, 200, id.endsWith(".png") ? "image/png" : "image/jpeg", photo);
+                    }
+                    return;
+                }
+                sendEnvelope(http, 0, "SUCCESS", api.call(path, json));
+            } catch (SimulatedOpenApi.Refusal refusal) {
+                sendEnvelope(http, refusal.status, refusal.getMessage(), null);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Simulator failed to answer {}: {}", http.getRequestURI().getPath(), e.toString());
+            sendJson(http, 500, Map.of("status", 500, "message", "simulator error"));
+        }
+    }
+
+    /** Spec §1: the token must equal MD5(path + exact body + secret); appkey known; time within ±5 minutes. */
+    private int authenticate(String path, byte[] body, JsonNode json, String token) {
+        if (token == null || token.isEmpty()) {
+            return MISSING_TOKEN;
+        }
+        if (json == null || !json.isObject()) {
+            return BODY_NOT_JSON;
+        }
+        if (!appkey.equals(json.path("appkey").asText())) {
+            return UNKNOWN_APPKEY;
+        }
+        if (!SophonSightToken.matches(SophonSightToken.compute(path, body, secret), token)) {
+            return INVALID_TOKEN;
+        }
+        JsonNode time = json.get("time");
+        if (time == null || !time.canConvertToLong() && !time.asText().matches("\\d+")) {
+            return TIME_OUT_OF_WINDOW;
+        }
+        long millis = time.isNumber() ? time.asLong() : Long.parseLong(time.asText());
+        return Math.abs(System.currentTimeMillis() - millis) > TIME_WINDOW_MS ? TIME_OUT_OF_WINDOW : 0;
+    }
+
+    private static String authMessage(int status) {
+        return switch (status) {
+            case MISSING_TOKEN -> "token is missing";
+            case INVALID_TOKEN -> "token is invalid";
+            case UNKNOWN_APPKEY -> "appkey is unknown";
+            case TIME_OUT_OF_WINDOW -> "time is missing or more than 5 minutes from the platform's clock";
+            default -> "body is not a JSON object";
+        };
+    }
+
+    // ------------------------------------------------------------------ admin API
+    private void handleAdmin(HttpExchange http) throws IOException {
+        try (http) {
+            String method = http.getRequestMethod();
+            String path = http.getRequestURI().getPath();
+            JsonNode body = "POST".equals(method) ? parse(readBody(http)) : null;
+            if (body == null) {
+                body = mapper.createObjectNode();
+            }
+            Object answer = switch (method + " " + path) {
+                case "GET /simulator/state" -> state.snapshot();
+                case "POST /simulator/reset" -> {
+                    state.reset();
+                    faults.clear();
+                    yield Map.of("reset", true);
+                }
+                case "POST /simulator/devices" -> seedDevices(body);
+                case "POST /simulator/records" -> seedRecords(body);
+                case "POST /simulator/records/generate" -> Map.of("generated", pusher.generateRecords(
+                        body.path("userType").asText("MEMBER"), body.path("count").asInt(1),
+                        body.path("startTime").asLong(System.currentTimeMillis() - 3_600_000L),
+                        body.path("endTime").asLong(System.currentTimeMillis())));
+                case "POST /simulator/faults" -> addFault(body);
+                case "DELETE /simulator/faults" -> {
+                    faults.clear();
+                    yield Map.of("faults", 0);
+                }
+                case "POST /simulator/push/access" -> pusher.pushAccess(body.path("form").asText("P"),
+                        body.path("userType").asText("MEMBER"), body.path("count").asInt(1),
+                        body.path("withImages").asBoolean(false), textOrNull(body, "url"));
+                case "POST /simulator/push/device-status" -> pusher.pushDeviceStatus(
+                        body.path("deviceId").asText("BOX-0001"), body.path("deviceStatus").asInt(0), textOrNull(body, "url"));
+                default -> null;
+            };
+            if (answer == null && "DELETE".equals(method) && path.startsWith("/simulator/devices/")) {
+                answer = Map.of("removed", state.removeDevice(path.substring("/simulator/devices/".length())));
+            }
+            if (answer == null) {
+                sendJson(http, 404, Map.of("message", "unknown simulator admin call: " + method + " " + path));
+            } else {
+                sendJson(http, 200, answer);
+            }
+        } catch (RuntimeException e) {
+            sendJson(http, 400, Map.of("message", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private Object seedDevices(JsonNode body) {
+        JsonNode list = body.isArray() ? body : body.path("devices");
+        list.forEach(d -> state.putDevice(new SimulatorState.Device(d.path("locationId").asText(),
+                d.path("nodeType").asInt(2), d.path("nodeDesc").asText(""),
+                d.path("createTime").asLong(System.currentTimeMillis()))));
+        return Map.of("devices", state.devices().size());
+    }
+
+    /** {@code {"kind": "employee|stranger|visitor", "records": [{...item fields, "crossTime": ms, "locationId": ...}]}}. */
+    @SuppressWarnings("unchecked")
+    private Object seedRecords(JsonNode body) {
+        String kind = body.path("kind").asText("employee");
+        if (!List.of("employee", "stranger", "visitor").contains(kind)) {
+            throw new IllegalArgumentException("kind must be employee, stranger or visitor");
+        }
+        int count = 0;
+        for (JsonNode record : body.path("records")) {
+            Map<String, Object> fields = mapper.convertValue(record, LinkedHashMap.class);
+            Object location = fields.remove("locationId");
+            if (location != null) {
+                fields.put("_locationId", location);
+            }
+            state.addRecord(new SimulatorState.AccessRecord(kind, record.path("crossTime").asLong(), fields));
+            count++;
+        }
+        return Map.of("added", count);
+    }
+
+    private Object addFault(JsonNode body) {
+        SimulatorFaults.Mode mode = SimulatorFaults.Mode.valueOf(body.path("mode").asText("HTTP_ERROR").toUpperCase().replace('-', '_'));
+        faults.add(new SimulatorFaults.Fault(mode, body.path("pathPrefix").asText(""), body.path("after").asInt(0),
+                body.path("times").asInt(-1), body.path("httpStatus").asInt(503), body.path("status").asInt(9999),
+                textOrNull(body, "message"), body.path("delayMs").asLong(0), textOrNull(body, "matchField"),
+                textOrNull(body, "matchValue")));
+        return Map.of("faults", faults.size());
+    }
+
+    // ------------------------------------------------------------------ plumbing
+    private byte[] readBody(HttpExchange http) throws IOException {
+        try (InputStream in = http.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new IllegalArgumentException("body over " + MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        }
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return mapper.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String query(URI uri, String name) {
+        String raw = uri.getRawQuery();
+        if (raw == null) {
+            return null;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equals(name)) {
+                return java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    private static String textOrNull(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node == null || node.isNull() || node.asText().isEmpty() ? null : node.asText();
+    }
+
+    private void sendEnvelope(HttpExchange http, int status, String message, Object data) throws IOException {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("status", status);
+        envelope.put("message", message);
+        if (data != null) {
+            envelope.put("data", data);
+        }
+        sendJson(http, 200, envelope);
+    }
+
+    private void sendJson(HttpExchange http, int httpStatus, Object body) throws IOException {
+        sendBytes(http, httpStatus, "application/json;charset=UTF-8", mapper.writeValueAsBytes(body));
+    }
+
+    private static void sendBytes(HttpExchange http, int httpStatus, String contentType, byte[] bytes) throws IOException {
+        http.getResponseHeaders().set("Content-Type", contentType);
+        http.sendResponseHeaders(httpStatus, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = http.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

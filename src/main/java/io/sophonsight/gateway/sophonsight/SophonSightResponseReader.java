@@ -1,0 +1,93 @@
+package io.sophonsight.gateway.sophonsight;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads the platform's answer (spec §2) and decides what kind of outcome it is:
+ * the envelope's {@code data}, a business refusal, or an unavailable platform.
+ */
+@Component("sophonSightResponseReader")
+public class SophonSightResponseReader {
+
+    private final ObjectMapper mapper;
+
+    public SophonSightResponseReader(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Camel step after the HTTP call: body becomes {@code data} (Map, List, scalar or null), or image bytes. */
+    public void read(Exchange exchange) throws IOException {
+        Message in = exchange.getMessage();
+        String path = in.getHeader(SophonSightSigner.PATH_HEADER, String.class);
+        int httpStatus = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        byte[] body = in.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        if (httpStatus >= 500 || httpStatus == 429 || httpStatus == 408) {
+            throw new SophonSightUnavailableException(path, httpStatus, "HTTP " + httpStatus, null);
+        }
+        if (httpStatus >= 400) {
+            throw new SophonSightCallException(path, httpStatus,
+                    "SophonSight answered HTTP " + httpStatus + " for " + path + ": " + excerpt(body), null);
+        }
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
+        if (!looksLikeJson(contentType, body)) {
+            if (contentType.startsWith("image/") || contentType.startsWith("application/octet-stream")) {
+                in.setBody(body); // pic/download answers with the image itself
+                return;
+            }
+            throw new SophonSightUnavailableException(path, httpStatus,
+                    "answer is not the platform's JSON envelope (" + contentType + "): " + excerpt(body), null);
+        }
+        JsonNode envelope;
+        try {
+            envelope = mapper.readTree(body);
+        } catch (IOException e) {
+            throw new SophonSightUnavailableException(path, httpStatus, "malformed JSON answer: " + excerpt(body), e);
+        }
+        JsonNode status = envelope.path("status");
+        if (!envelope.isObject() || status.isMissingNode() || !status.canConvertToInt() && !status.asText().matches("-?\\d+")) {
+            throw new SophonSightUnavailableException(path, httpStatus, "answer has no envelope status: " + excerpt(body), null);
+        }
+        int code = status.isNumber() ? status.asInt() : Integer.parseInt(status.asText());
+        if (code != 0) {
+            throw new SophonSightBusinessException(path, code, envelope.path("message").asText(""));
+        }
+        JsonNode data = envelope.get("data");
+        in.setBody(data == null || data.isNull() ? null : mapper.treeToValue(data, Object.class));
+    }
+
+    /** Camel step for transport failures (connection refused, timeouts, broken connections). */
+    public void unreachable(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String path = exchange.getMessage().getHeader(SophonSightSigner.PATH_HEADER, String.class);
+        String reason = cause == null ? "unknown transport failure"
+                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
+        throw new SophonSightUnavailableException(path, -1, reason, cause);
+    }
+
+    private static boolean looksLikeJson(String contentType, byte[] body) {
+        if (contentType.contains("json")) {
+            return true;
+        }
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
+    private static String excerpt(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
+        return SophonSightToken.maskInText(text.replaceAll("\\s+", " "));
+    }
+}

@@ -1,0 +1,117 @@
+package io.sophonsight.gateway.sophonsight;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns "API path + business fields" into the exact signed HTTP request of spec §1.
+ * The body is serialised once; those bytes are both signed and sent, so field order and
+ * encoding can never differ between what was signed and what the platform reads.
+ */
+@Component("sophonSightSigner")
+public class SophonSightSigner {
+
+    /** Input header of {@code direct:sophonsight-call}: the API path, e.g. {@code /openapi/v1/syncuser/addOrEdit}. */
+    public static final String PATH_HEADER = "SophonSightPath";
+    /** Set for log lines: the token with all but its first characters masked. */
+    public static final String MASKED_TOKEN_HEADER = "SophonSightTokenMasked";
+
+    private static final TypeReference<LinkedHashMap<String, Object>> ORDERED_MAP = new TypeReference<>() { };
+
+    private final SophonSightCredentials credentials;
+    private final ObjectMapper mapper;
+    private final Supplier<String> baseUrl;
+    private final Clock clock;
+
+    /** The base URL is read on first use: with the simulator on port 0 it is known only once it has bound. */
+    @Autowired
+    public SophonSightSigner(SophonSightCredentials credentials, ObjectMapper mapper, Environment environment) {
+        this(credentials, mapper, () -> environment.getRequiredProperty("sophonsight.base-url"), Clock.systemUTC());
+    }
+
+    SophonSightSigner(SophonSightCredentials credentials, ObjectMapper mapper, Supplier<String> baseUrl, Clock clock) {
+        this.credentials = credentials;
+        this.mapper = mapper;
+        this.baseUrl = new Supplier<>() {
+            private volatile String resolved;
+
+            @Override
+            public String get() {
+                if (resolved == null) {
+                    String url = baseUrl.get();
+                    resolved = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+                }
+                return resolved;
+            }
+        };
+        this.clock = clock;
+    }
+
+    /** A request ready to send: the exact bytes and the token computed over them. */
+    public record SignedRequest(String path, byte[] body, String token) { }
+
+    /** Builds the body {@code appkey, time, business fields...} and signs it. */
+    public SignedRequest sign(String path, Map<String, ?> businessFields) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("appkey", credentials.appkey());
+        body.put("time", clock.millis());
+        if (businessFields != null) {
+            businessFields.forEach((key, value) -> {
+                if (!"appkey".equals(key) && !"time".equals(key)) {
+                    body.put(key, value);
+                }
+            });
+        }
+        try {
+            byte[] bytes = mapper.writeValueAsBytes(body);
+            return new SignedRequest(path, bytes, SophonSightToken.compute(path, bytes, credentials.secret()));
+        } catch (Exception e) {
+            throw new IllegalArgumentException("Business fields for " + path + " cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Camel step: reads the path header and the business fields body, leaves an HTTP-ready message. */
+    public void prepare(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        String path = in.getHeader(PATH_HEADER, String.class);
+        if (path == null || !path.startsWith("/openapi/")) {
+            throw new IllegalArgumentException("Header " + PATH_HEADER + " must hold an open API path such as "
+                    + "/openapi/v1/syncuser/addOrEdit, was: " + path);
+        }
+        SignedRequest signed = sign(path, businessFields(in.getBody()));
+        in.removeHeaders("CamelHttp*");
+        in.setHeader(Exchange.HTTP_METHOD, "POST");
+        in.setHeader(Exchange.HTTP_URI, baseUrl.get() + path);
+        in.setHeader(Exchange.HTTP_QUERY, "token=" + signed.token());
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json;charset=UTF-8");
+        in.setHeader(MASKED_TOKEN_HEADER, SophonSightToken.mask(signed.token()));
+        in.setBody(signed.body());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, ?> businessFields(Object body) throws Exception {
+        if (body == null) {
+            return Map.of();
+        }
+        if (body instanceof Map<?, ?> map) {
+            return (Map<String, ?>) map;
+        }
+        if (body instanceof String text) {
+            return text.isBlank() ? Map.of() : mapper.readValue(text, ORDERED_MAP);
+        }
+        if (body instanceof byte[] bytes) {
+            return bytes.length == 0 ? Map.of() : mapper.readValue(bytes, ORDERED_MAP);
+        }
+        return mapper.convertValue(body, ORDERED_MAP);
+    }
+}

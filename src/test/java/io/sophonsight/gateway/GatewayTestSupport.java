@@ -1,0 +1,83 @@
+package io.sophonsight.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import io.sophonsight.gateway.simulator.SophonSightSimulator;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the gateway's tests: the real application context, the real {@code routes/} folder and
+ * {@code application.yaml}, the built-in simulator over real HTTP.
+ *
+ * <p>All subclasses share one cached context. Ports are free ports (gateway: random, simulator: 0),
+ * the data folder is a fresh folder under {@code target/} for this test JVM, and retries are fast.
+ * A test class that needs other settings adds {@code @TestPropertySource}; it then gets its own
+ * context, and must also give its own {@code gateway.data-dir} so the two contexts do not share files.
+ */
+@CamelSpringBootTest
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class GatewayTestSupport {
+
+    /** One data folder per test JVM, so H2 files and photos of an earlier run never leak in. */
+    protected static final Path DATA_DIR = freshFolder("shared");
+
+    @DynamicPropertySource
+    static void gatewayTestProperties(DynamicPropertyRegistry registry) {
+        registry.add("simulator.enabled", () -> "true");
+        registry.add("simulator.port", () -> "0");
+        registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
+        registry.add("gateway.data-dir", DATA_DIR::toString);
+        registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
+        registry.add("sophonsight.retry.max-delay-ms", () -> "100");
+        registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+    }
+
+    @Autowired
+    protected CamelContext camelContext;
+
+    @Autowired
+    protected ProducerTemplate producer;
+
+    @Autowired
+    protected SophonSightSimulator simulator;
+
+    @LocalServerPort
+    protected int gatewayPort;
+
+    /** Every test starts from an empty platform without faults. */
+    @BeforeEach
+    void resetSimulator() {
+        simulator.state().reset();
+        simulator.faults().clear();
+    }
+
+    protected String gatewayUrl(String path) {
+        return "http://localhost:" + gatewayPort + path;
+    }
+
+    protected String simulatorUrl(String path) {
+        return "http://localhost:" + simulator.port() + path;
+    }
+
+    /** A new empty folder under target/test-data for a context of its own. */
+    public static Path freshFolder(String name) {
+        try {
+            Path base = Path.of("target", "test-data");
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, name + "-").toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

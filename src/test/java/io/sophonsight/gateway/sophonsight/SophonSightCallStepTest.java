@@ -1,0 +1,162 @@
+package io.sophonsight.gateway.sophonsight;
+
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.sophonsight.gateway.GatewayTestSupport;
+import io.sophonsight.gateway.simulator.SimulatorFaults;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The shared call step {@code direct:sophonsight-call} against the built-in simulator over real HTTP.
+ * Doubles as an example of calling the platform from a flow.
+ */
+class SophonSightCallStepTest extends GatewayTestSupport {
+
+    private static final String ADD_DEPT = "/openapi/v1/syncdept/addOrEdit";
+
+    private Object call(String path, Map<String, ?> fields) {
+        return producer.requestBodyAndHeader("direct:sophonsight-call", fields, SophonSightSigner.PATH_HEADER, path);
+    }
+
+    private static Map<String, Object> dept(String thirdId, String name, String parent) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        fields.put("thirdId", thirdId);
+        fields.put("thirdParentId", parent);
+        return fields;
+    }
+
+    @Test
+    void successfulCallReturnsTheEnvelopesData() {
+        // Given an empty platform
+        // When the gateway adds a top-level department through the call step
+        Object data = call(ADD_DEPT, dept("D-1", "人力资源部", ""));
+
+        // Then the body is the envelope's data, and the platform holds the department
+        assertThat(data).isInstanceOf(Map.class);
+        assertThat(((Map<?, ?>) data).get("id")).isNotNull();
+        assertThat(simulator.state().org("D-1").name()).isEqualTo("人力资源部");
+    }
+
+    @Test
+    void callerKeepsItsOwnHeadersAcrossTheCall() {
+        // Given a flow that carries its own header into the call step
+        Exchange reply = producer.request("direct:sophonsight-call", exchange -> {
+            exchange.getMessage().setHeader(SophonSightSigner.PATH_HEADER, ADD_DEPT);
+            exchange.getMessage().setHeader("HrRowId", "row-42");
+            exchange.getMessage().setBody(dept("D-2", "Finance", ""));
+        });
+
+        // Then the header survives, and the body is the platform's data
+        assertThat(reply.getException()).isNull();
+        assertThat(reply.getMessage().getHeader("HrRowId")).isEqualTo("row-42");
+        assertThat(reply.getMessage().getBody(Map.class)).containsKey("id");
+    }
+
+    @Test
+    void businessErrorIsTypedAndNotRetried() {
+        // Given a department whose parent does not exist on the platform
+        // When it is sent
+        assertThatThrownBy(() -> call(ADD_DEPT, dept("D-3", "Orphan", "NO-SUCH-PARENT")))
+                // Then the flow gets a typed business error with path, status and message
+                .isInstanceOf(CamelExecutionException.class)
+                .cause().isInstanceOfSatisfying(SophonSightBusinessException.class, e -> {
+                    assertThat(e.getPath()).isEqualTo(ADD_DEPT);
+                    assertThat(e.getStatus()).isNotZero();
+                    assertThat(e.getPlatformMessage()).contains("NO-SUCH-PARENT");
+                });
+        // And the platform was called exactly once
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorIsRetriedThenSucceeds() {
+        // Given a platform that answers HTTP 503 twice, then recovers
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, 2, 503, 0,
+                null, 0, null, null));
+
+        // When a department is sent
+        Object data = call(ADD_DEPT, dept("D-4", "Security", ""));
+
+        // Then the third attempt succeeded and nothing is lost
+        assertThat(((Map<?, ?>) data).get("id")).isNotNull();
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(3);
+        assertThat(simulator.state().org("D-4")).isNotNull();
+    }
+
+    @Test
+    void persistentServerErrorIsRetriedThenFailsAsUnavailable() {
+        // Given a platform that keeps answering HTTP 500
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, -1, 500, 0,
+                null, 0, null, null));
+
+        // When a department is sent, Then after 1 + 3 attempts the flow gets the typed unavailable error
+        assertThatThrownBy(() -> call(ADD_DEPT, dept("D-5", "Lab", "")))
+                .cause().isInstanceOfSatisfying(SophonSightUnavailableException.class, e -> {
+                    assertThat(e.getPath()).isEqualTo(ADD_DEPT);
+                    assertThat(e.getStatus()).isEqualTo(500);
+                });
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(4);
+    }
+
+    @Test
+    void droppedConnectionIsRetried() {
+        // Given a platform that drops the connection once without answering
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.DROP, ADD_DEPT, 0, 1, 0, 0,
+                null, 0, null, null));
+
+        // When a department is sent, Then the retry delivers it
+        call(ADD_DEPT, dept("D-6", "Reception", ""));
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(2);
+        assertThat(simulator.state().org("D-6")).isNotNull();
+    }
+
+    @Test
+    void connectionRefusedIsRetriedThenFailsWithoutLeakingSecretOrToken() throws Exception {
+        // Given a platform address where nothing listens, and the call step's logs captured
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            deadPort = socket.getLocalPort();
+        }
+        String deadUrl = "http://localhost:" + deadPort;
+        AdviceWith.adviceWith(camelContext, "sophonsight-exchange", advice ->
+                advice.weaveByType(org.apache.camel.model.BeanDefinition.class).selectFirst().after()
+                        .setHeader(Exchange.HTTP_URI, org.apache.camel.builder.Builder.simple(deadUrl + "${header.SophonSightPath}")));
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logs);
+        try {
+            // When a call is made
+            assertThatThrownBy(() -> call(ADD_DEPT, dept("D-7", "Nowhere", "")))
+                    // Then it fails as unavailable after the retries
+                    .cause().isInstanceOfSatisfying(SophonSightUnavailableException.class,
+                            e -> assertThat(e.getStatus()).isEqualTo(-1));
+        } finally {
+            root.detachAppender(logs);
+            AdviceWith.adviceWith(camelContext, "sophonsight-exchange", advice ->
+                    advice.weaveByToString(".*" + deadPort + ".*").remove());
+        }
+
+        // And the retries were logged, but no log line carries the secret or an unmasked token
+        List<String> lines = logs.list.stream().map(e -> e.getFormattedMessage()
+                + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())).toList();
+        assertThat(lines).anyMatch(line -> line.contains("sophonsight") || line.contains("SophonSight"));
+        String secret = camelContext.getRegistry().lookupByNameAndType("sophonSightCredentials", SophonSightCredentials.class).secret();
+        assertThat(lines).noneMatch(line -> line.contains(secret));
+        assertThat(lines).noneMatch(line -> line.matches("(?s).*token=[0-9A-F]{32}.*"));
+    }
+}
