@@ -41,6 +41,13 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        // no scheduled simulator pushes: tests push explicitly (POST /simulator/push/... or HTTP)
+        registry.add("simulator.push.interval", () -> "0s");
+        // fast fan-out polling and retries, few attempts before a dead letter
+        registry.add("push.fanout.poll-delay-ms", () -> "100");
+        registry.add("push.fanout.initial-delay-ms", () -> "50");
+        registry.add("push.fanout.max-delay-ms", () -> "200");
+        registry.add("push.fanout.max-attempts", () -> "3");
     }
 
     @Autowired

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sophonsight.gateway.push.PushKey;
 import io.sophonsight.gateway.sophonsight.SophonSightCredentials;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -15,7 +16,8 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts the built-in SophonSight simulator when {@code simulator.enabled} is true (the embedded
- * default; off in k8s/). It accepts exactly the appkey and secret the gateway signs with.
+ * default; off in k8s/). It accepts exactly the appkey and secret the gateway signs with, and its
+ * pushes carry the gateway's push key (added to the configured URLs when they name none).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "simulator.enabled", havingValue = "true")
@@ -26,13 +28,15 @@ public class SimulatorConfiguration {
                                                      ConfigurableEnvironment environment,
                                                      @Value("${simulator.host}") String host,
                                                      @Value("${simulator.port}") int port,
-                                                     @Value("${simulator.push.access-url:}") String accessUrl,
-                                                     @Value("${simulator.push.device-status-url:}") String deviceStatusUrl,
+                                                     PushKey pushKey,
                                                      @Value("${simulator.push.interval}") Duration pushInterval,
                                                      @Value("${simulator.photo-download-envelope:false}") boolean downloadAsEnvelope)
             throws IOException {
         SophonSightSimulator simulator = new SophonSightSimulator(mapper, credentials.appkey(), credentials.secret(),
-                new SimulatorPusher.Config(accessUrl, deviceStatusUrl), downloadAsEnvelope);
+                new SimulatorPusher.Config(
+                        () -> pushKey.addTo(environment.getProperty("simulator.push.access-url", "")),
+                        () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
+                downloadAsEnvelope);
         simulator.start(host, port, pushInterval.toMillis());
         // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port
         environment.getPropertySources().addFirst(

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
@@ -30,19 +31,23 @@ public class SimulatorPusher {
                     + "Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8A"
                     + "KmX/2Q==");
 
-    /** Where pushes go: the user system's URLs for access records and device status (may include {@code ?key=}). */
-    public record Config(String accessUrl, String deviceStatusUrl) { }
+    /**
+     * Where pushes go: the user system's URLs for access records and device status (may include
+     * {@code ?key=}). Read at each push, so they may name the gateway's port once it is known.
+     */
+    public record Config(Supplier<String> accessUrl, Supplier<String> deviceStatusUrl) { }
 
     /** The outcome of one push: where it went, what came back. */
     public record PushResult(String kind, String url, int httpStatus, String responseBody, String error) { }
 
     private final SimulatorState state;
     private final ObjectMapper mapper;
-    private final String accessUrl;
-    private final String deviceStatusUrl;
+    private final Supplier<String> accessUrl;
+    private final Supplier<String> deviceStatusUrl;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public SimulatorPusher(SimulatorState state, ObjectMapper mapper, String accessUrl, String deviceStatusUrl) {
+    public SimulatorPusher(SimulatorState state, ObjectMapper mapper, Supplier<String> accessUrl,
+                           Supplier<String> deviceStatusUrl) {
         this.state = state;
         this.mapper = mapper;
         this.accessUrl = accessUrl;
@@ -141,14 +146,14 @@ public class SimulatorPusher {
     public List<PushResult> pushAccess(String form, String userType, int count, boolean withImages, String url) {
         List<PushResult> results = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            results.add(post("access", url == null ? accessUrl : url,
+            results.add(post("access", url == null ? accessUrl.get() : url,
                     accessEvent(form, userType, withImages, System.currentTimeMillis())));
         }
         return results;
     }
 
     public PushResult pushDeviceStatus(String deviceId, int status, String url) {
-        return post("device-status", url == null ? deviceStatusUrl : url, deviceStatus(deviceId, status));
+        return post("device-status", url == null ? deviceStatusUrl.get() : url, deviceStatus(deviceId, status));
     }
 
     /** One round of the scheduled demo: a few passes of mixed kinds and forms, and a status report per device. */

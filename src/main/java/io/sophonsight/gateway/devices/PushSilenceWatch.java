@@ -1,0 +1,56 @@
+package io.sophonsight.gateway.devices;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Notices the most common field failure: pushes that silently stop. Every accepted push (access
+ * record or device status) is recorded; a check finding no push for {@code push.silence.threshold}
+ * raises one {@code push-silence} alert, and the first check after pushes resume raises
+ * {@code push-resumed}. The clock starts at start-up, so a platform that never pushes is noticed too.
+ */
+@Component("pushSilenceWatch")
+public class PushSilenceWatch {
+
+    private final Duration threshold;
+    private volatile Instant lastPush = Instant.now();
+    /** Time of the last push when silence was noticed; null while pushes flow. */
+    private Instant lastBeforeSilence;
+
+    public PushSilenceWatch(@Value("${push.silence.threshold}") Duration threshold) {
+        this.threshold = threshold;
+    }
+
+    public void recordPush() {
+        lastPush = Instant.now();
+    }
+
+    /** The alert to raise at {@code now} (epoch ms; null = the current time), or null when there is none. */
+    public synchronized Map<String, Object> check(Long now) {
+        Instant at = now == null ? Instant.now() : Instant.ofEpochMilli(now);
+        Instant last = lastPush;
+        if (lastBeforeSilence == null && Duration.between(last, at).compareTo(threshold) >= 0) {
+            lastBeforeSilence = last;
+            return alert("push-silence", last, at);
+        }
+        if (lastBeforeSilence != null && last.isAfter(lastBeforeSilence)) {
+            lastBeforeSilence = null;
+            return alert("push-resumed", last, at);
+        }
+        return null;
+    }
+
+    private Map<String, Object> alert(String type, Instant last, Instant at) {
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("alertType", type);
+        alert.put("lastPushAt", last.toString());
+        alert.put("checkedAt", at.toString());
+        alert.put("threshold", threshold.toString());
+        return alert;
+    }
+}

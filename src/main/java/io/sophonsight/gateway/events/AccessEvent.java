@@ -1,0 +1,54 @@
+package io.sophonsight.gateway.events;
+
+/**
+ * Keys of the canonical access event (a Map, so routes read {@code ${body[personType]}} and SQL
+ * binds {@code :#personType}). Push receivers and the query-mode pollers produce it; the store
+ * step {@code direct:access-event-store} and the fan-out router consume it.
+ */
+public final class AccessEvent {
+
+    /** {@code P} platform push form, {@code B} AI-box push form, {@code query} the query API. */
+    public static final String SOURCE_FORM = "sourceForm";
+    public static final String PERSON_ID = "personId";
+    public static final String PERSON_NAME = "personName";
+    /** One of employee, vip, visitor, blacklist, stranger, unknown. */
+    public static final String PERSON_TYPE = "personType";
+    /** The person type exactly as the platform sent it. */
+    public static final String RAW_PERSON_TYPE = "rawPersonType";
+    public static final String SCORE = "score";
+    /** Epoch milliseconds of the pass. */
+    public static final String PASS_TIME = "passTime";
+    public static final String BOX_ID = "boxId";
+    public static final String CAMERA_ID = "cameraId";
+    public static final String CAMERA_IP = "cameraIp";
+    public static final String CAMERA_TYPE = "cameraType";
+    /** Id of the captured face photo (form P photoId; the query API's fid/faceFid). */
+    public static final String PHOTO_ID = "photoId";
+    public static final String USER_PHOTO_ID = "userPhotoId";
+    public static final String CROSS_FACE_ID = "crossFaceId";
+    /** Map slot -> base64 of the images carried by the event; replaced by file paths after fan-out. */
+    public static final String IMAGES = "images";
+    /** Map slot -> path of the written file, relative to the data folder. */
+    public static final String IMAGE_FILES = "imageFiles";
+    public static final String EVENT_ID = "eventId";
+    public static final String DEDUPE_KEY = "dedupeKey";
+
+    public static final String IMAGE_ENROLLED = "enrolled";
+    public static final String IMAGE_SCENE = "scene";
+    public static final String IMAGE_FACE = "face";
+
+    public static final String EMPLOYEE = "employee";
+    public static final String VIP = "vip";
+    public static final String VISITOR = "visitor";
+    public static final String BLACKLIST = "blacklist";
+    public static final String STRANGER = "stranger";
+    public static final String UNKNOWN = "unknown";
+
+    /** Keys every stored event has (null when the platform did not send the value). */
+    static final java.util.List<String> COLUMNS = java.util.List.of(SOURCE_FORM, PERSON_ID, PERSON_NAME, PERSON_TYPE,
+            RAW_PERSON_TYPE, SCORE, PASS_TIME, BOX_ID, CAMERA_ID, CAMERA_IP, CAMERA_TYPE, PHOTO_ID, USER_PHOTO_ID,
+            CROSS_FACE_ID);
+
+    private AccessEvent() {
+    }
+}

@@ -1,0 +1,78 @@
+package io.sophonsight.gateway.events;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Plans the files of an event's base64 images. Names are generated from the gateway's own event id
+ * and the image slot ({@code photos/2026/11/28/42-face.jpg}), never taken from the payload, so no
+ * {@code photoId} can steer a file out of the photo folder. The same event always gets the same
+ * names, so a retried fan-out overwrites instead of piling up copies.
+ */
+@Component("accessEventImages")
+public class AccessEventImages {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+
+    /** One file to write: its path relative to the photo folder and its bytes. */
+    public static final class PhotoFile {
+        private final String relativePath;
+        private final byte[] bytes;
+
+        PhotoFile(String relativePath, byte[] bytes) {
+            this.relativePath = relativePath;
+            this.bytes = bytes;
+        }
+
+        public String getRelativePath() {
+            return relativePath;
+        }
+
+        public byte[] getBytes() {
+            return bytes;
+        }
+    }
+
+    /** The files to write; also records their paths in the event under {@code imageFiles}. */
+    @SuppressWarnings("unchecked")
+    public List<PhotoFile> plan(Map<String, Object> event, String folderName) {
+        Map<String, String> images = (Map<String, String>) event.getOrDefault(AccessEvent.IMAGES, Map.of());
+        long eventId = ((Number) event.get(AccessEvent.EVENT_ID)).longValue();
+        long passTime = ((Number) event.get(AccessEvent.PASS_TIME)).longValue();
+        String day = DAY.format(Instant.ofEpochMilli(passTime));
+        List<PhotoFile> files = new ArrayList<>();
+        Map<String, String> paths = new LinkedHashMap<>();
+        images.forEach((slot, base64) -> {
+            if (!slot.matches("[a-z]+")) {
+                throw new IllegalArgumentException("unexpected image slot " + slot);
+            }
+            byte[] bytes = Base64.getDecoder().decode(base64);
+            String relative = day + "/" + eventId + "-" + slot + "." + extension(bytes);
+            files.add(new PhotoFile(relative, bytes));
+            paths.put(slot, folderName + "/" + relative);
+        });
+        event.put(AccessEvent.IMAGE_FILES, paths);
+        for (String slot : List.of(AccessEvent.IMAGE_ENROLLED, AccessEvent.IMAGE_SCENE, AccessEvent.IMAGE_FACE)) {
+            event.put(slot + "PhotoFile", paths.get(slot)); // columns enrolled_photo_file, scene_…, face_…
+        }
+        return files;
+    }
+
+    static String extension(byte[] bytes) {
+        if (bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
+            return "jpg";
+        }
+        if (bytes.length > 3 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
+            return "png";
+        }
+        return "bin";
+    }
+}

@@ -1,0 +1,171 @@
+package io.sophonsight.gateway.events;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sophonsight.gateway.push.PushJson;
+import io.sophonsight.gateway.push.PushRejectedException;
+import org.springframework.stereotype.Component;
+
+import static io.sophonsight.gateway.push.PushJson.epochMillis;
+import static io.sophonsight.gateway.push.PushJson.integer;
+import static io.sophonsight.gateway.push.PushJson.number;
+import static io.sophonsight.gateway.push.PushJson.text;
+
+/**
+ * Turns an access-record push of either form (spec §4.1: platform form P, AI-box form B) into the
+ * gateway's one canonical access event, a Map with the keys of {@link AccessEvent}. Numbers sent as
+ * strings are accepted, ids are trimmed, unknown person types are kept as {@code unknown} (with the
+ * type as sent in {@code rawPersonType}) so the router sends them to the unclassified lane.
+ */
+@Component("accessEventNormalizer")
+public class AccessEventNormalizer {
+
+    private final PushJson json;
+
+    public AccessEventNormalizer(PushJson json) {
+        this.json = json;
+    }
+
+    public Map<String, Object> normalize(byte[] body) {
+        ObjectNode push = json.object(body);
+        if (push.has("identity_id") || push.has("identity_info") || push.has("ext_data") || push.has("device_id")) {
+            return fromBoxForm(push);
+        }
+        if (push.has("userId") || push.has("userType") || push.has("deviceId") || push.has("crossTime")) {
+            return fromPlatformForm(push);
+        }
+        throw PushRejectedException.badRequest("neither access-record form: expected the platform form "
+                + "(userId, userType, crossTime, deviceId, …) or the AI-box form (identity_id, timestamp, device_id, …)");
+    }
+
+    private Map<String, Object> fromPlatformForm(JsonNode p) {
+        String rawType = text(p, "userType");
+        String type = platformType(rawType);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put(AccessEvent.SOURCE_FORM, "P");
+        event.put(AccessEvent.PERSON_ID, personId(text(p, "userId"), type, "userId"));
+        event.put(AccessEvent.PERSON_NAME, text(p, "userName"));
+        event.put(AccessEvent.PERSON_TYPE, type);
+        event.put(AccessEvent.RAW_PERSON_TYPE, rawType);
+        event.put(AccessEvent.SCORE, number(p, "matchScore"));
+        event.put(AccessEvent.PASS_TIME, epochMillis(p, "crossTime", true));
+        event.put(AccessEvent.BOX_ID, PushJson.requiredText(p, "deviceId"));
+        event.put(AccessEvent.CAMERA_ID, text(p, "cameraId"));
+        event.put(AccessEvent.CAMERA_IP, text(p, "cameraIp"));
+        event.put(AccessEvent.CAMERA_TYPE, integer(p, "cameraType"));
+        event.put(AccessEvent.PHOTO_ID, text(p, "photoId"));
+        event.put(AccessEvent.USER_PHOTO_ID, text(p, "userPhotoId"));
+        event.put(AccessEvent.CROSS_FACE_ID, text(p, "crossFaceId"));
+        Map<String, String> images = new LinkedHashMap<>();
+        image(images, AccessEvent.IMAGE_ENROLLED, p, "userPhoto");
+        image(images, AccessEvent.IMAGE_SCENE, p, "crossSrcPhoto");
+        image(images, AccessEvent.IMAGE_FACE, p, "crossFacePhoto");
+        event.put(AccessEvent.IMAGES, images);
+        return event;
+    }
+
+    private Map<String, Object> fromBoxForm(JsonNode b) {
+        JsonNode ext = PushJson.object(b, "ext_data");
+        JsonNode identity = PushJson.object(b, "identity_info");
+        String rawType = ext == null ? null : text(ext, "person_type");
+        String type = boxType(rawType);
+        String personId = text(b, "identity_id");
+        if (personId == null && identity != null) {
+            personId = text(identity, "user_id");
+        }
+        String name = text(b, "identity_name");
+        if (name == null && identity != null) {
+            name = text(identity, "name");
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put(AccessEvent.SOURCE_FORM, "B");
+        event.put(AccessEvent.PERSON_ID, personId(personId, type, "identity_id"));
+        event.put(AccessEvent.PERSON_NAME, name);
+        event.put(AccessEvent.PERSON_TYPE, type);
+        event.put(AccessEvent.RAW_PERSON_TYPE, rawType);
+        event.put(AccessEvent.SCORE, number(b, "score"));
+        event.put(AccessEvent.PASS_TIME, epochMillis(b, "timestamp", true));
+        event.put(AccessEvent.BOX_ID, PushJson.requiredText(b, "device_id"));
+        event.put(AccessEvent.CAMERA_ID, null);
+        event.put(AccessEvent.CAMERA_IP, ext == null ? null : text(ext, "device_ip"));
+        event.put(AccessEvent.CAMERA_TYPE, ext == null ? null : integer(ext, "device_type"));
+        event.put(AccessEvent.PHOTO_ID, null);
+        event.put(AccessEvent.USER_PHOTO_ID, null);
+        event.put(AccessEvent.CROSS_FACE_ID, null);
+        Map<String, String> images = new LinkedHashMap<>();
+        image(images, AccessEvent.IMAGE_ENROLLED, b, "reg_pic");
+        if (ext != null) {
+            image(images, AccessEvent.IMAGE_SCENE, ext, "spot_pic");
+            image(images, AccessEvent.IMAGE_FACE, ext, "recognize_face");
+        }
+        event.put(AccessEvent.IMAGES, images);
+        return event;
+    }
+
+    /** A recognised person must name who passed; a stranger or an unknown type may not. */
+    private static String personId(String id, String type, String field) {
+        if (id == null && !AccessEvent.STRANGER.equals(type) && !AccessEvent.UNKNOWN.equals(type)) {
+            throw PushRejectedException.badRequest("missing required field '" + field + "' for a person of type " + type);
+        }
+        return id;
+    }
+
+    static String platformType(String raw) {
+        if (raw == null) {
+            return AccessEvent.UNKNOWN;
+        }
+        return switch (raw.toUpperCase(Locale.ROOT)) {
+            case "MEMBER", "EMPLOYEE" -> AccessEvent.EMPLOYEE;
+            case "VIP" -> AccessEvent.VIP;
+            case "VISITOR" -> AccessEvent.VISITOR;
+            case "BLACKLIST" -> AccessEvent.BLACKLIST;
+            case "STRANGER" -> AccessEvent.STRANGER;
+            default -> AccessEvent.UNKNOWN;
+        };
+    }
+
+    static String boxType(String raw) {
+        if (raw == null) {
+            return AccessEvent.EMPLOYEE; // spec §4.1: 1 employee, also when absent
+        }
+        return switch (raw) {
+            case "1" -> AccessEvent.EMPLOYEE;
+            case "2" -> AccessEvent.VISITOR;
+            case "3" -> AccessEvent.BLACKLIST;
+            case "4" -> AccessEvent.STRANGER;
+            case "5" -> AccessEvent.VIP;
+            default -> AccessEvent.UNKNOWN;
+        };
+    }
+
+    /** Keeps a base64 image (validated, whitespace and any data-URL prefix removed) under its canonical slot. */
+    private static void image(Map<String, String> images, String slot, JsonNode parent, String field) {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return;
+        }
+        if (!node.isTextual()) {
+            throw PushRejectedException.badRequest("field '" + field + "' must be a base64 string");
+        }
+        String value = node.asText();
+        int comma = value.startsWith("data:") ? value.indexOf(',') : -1;
+        if (comma >= 0) {
+            value = value.substring(comma + 1);
+        }
+        value = value.replaceAll("\\s+", "");
+        if (value.isEmpty()) {
+            return;
+        }
+        try {
+            Base64.getDecoder().decode(value);
+        } catch (IllegalArgumentException e) {
+            throw PushRejectedException.badRequest("field '" + field + "' is not valid base64");
+        }
+        images.put(slot, value);
+    }
+}

@@ -1,0 +1,132 @@
+package io.sophonsight.gateway.events;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.stereotype.Component;
+
+/**
+ * Java side of the store step {@code direct:access-event-store} and of the fan-out poller: the
+ * dedupe key, the row the outbox keeps (canonical event as JSON, base64 images staged apart until
+ * the fan-out has written them to files), and the event rebuilt from that row.
+ *
+ * <p>Dedupe key = SHA-256 of, in this order of preference:
+ * <ol>
+ *   <li>{@code person:<personId>|<passTime>} when the person is known (employee, VIP, visitor,
+ *       blacklist: push {@code userId}/{@code identity_id}, query {@code thirdUserId}/{@code visitorId});</li>
+ *   <li>{@code face:<photoId>} for a pass without person id that names its captured face
+ *       (push {@code photoId}, query {@code fid}/{@code faceFid});</li>
+ *   <li>{@code place:<boxId>|<cameraId>|<passTime>} otherwise.</li>
+ * </ol>
+ * Box and camera are left out of the first two on purpose: the AI-box form names the box by a
+ * uuid and the query API names the camera, so the same pass would otherwise get different keys.
+ */
+@Component("accessEventStore")
+public class AccessEventStore {
+
+    /** The pass time as a SQL timestamp, for the access_record insert. */
+    public static final String PASS_TIMESTAMP = "passTimestamp";
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final ObjectMapper mapper;
+
+    public AccessEventStore(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public static String dedupeKey(Map<String, ?> event) {
+        String personId = string(event.get(AccessEvent.PERSON_ID));
+        String passTime = string(event.get(AccessEvent.PASS_TIME));
+        String photoId = string(event.get(AccessEvent.PHOTO_ID));
+        String natural;
+        if (personId != null) {
+            natural = "person:" + personId + "|" + passTime;
+        } else if (photoId != null) {
+            natural = "face:" + photoId;
+        } else {
+            natural = "place:" + nullToEmpty(string(event.get(AccessEvent.BOX_ID))) + "|"
+                    + nullToEmpty(string(event.get(AccessEvent.CAMERA_ID))) + "|" + passTime;
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(natural.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The parameters of the outbox insert: key, columns to search by, the event as JSON, staged images. */
+    public Map<String, Object> row(Map<String, Object> event) throws JsonProcessingException {
+        Object passTime = event.get(AccessEvent.PASS_TIME);
+        if (passTime == null || event.get(AccessEvent.PERSON_TYPE) == null) {
+            throw new IllegalArgumentException("a canonical access event needs passTime and personType");
+        }
+        String key = dedupeKey(event);
+        event.put(AccessEvent.DEDUPE_KEY, key);
+        Map<String, Object> withoutImages = new LinkedHashMap<>(event);
+        Object images = withoutImages.remove(AccessEvent.IMAGES);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("dedupeKey", key);
+        row.put("sourceForm", event.get(AccessEvent.SOURCE_FORM));
+        row.put("personType", event.get(AccessEvent.PERSON_TYPE));
+        row.put("passTime", Timestamp.from(Instant.ofEpochMilli(((Number) passTime).longValue())));
+        row.put("eventJson", mapper.writeValueAsString(withoutImages));
+        row.put("imagesJson", images instanceof Map<?, ?> map && !map.isEmpty() ? mapper.writeValueAsString(map) : null);
+        return row;
+    }
+
+    /** The event of an outbox row (columns id, event_json, images_json, fanout_attempts), images included. */
+    public Map<String, Object> event(Map<String, Object> row) throws JsonProcessingException {
+        Map<String, Object> event = mapper.readValue(string(row.get("event_json")), MAP);
+        String images = string(row.get("images_json"));
+        event.put(AccessEvent.IMAGES, images == null ? new LinkedHashMap<>() : mapper.readValue(images, MAP));
+        event.put(AccessEvent.EVENT_ID, ((Number) row.get("id")).longValue());
+        for (String key : AccessEvent.COLUMNS) {
+            event.putIfAbsent(key, null);
+        }
+        for (String slot : java.util.List.of(AccessEvent.IMAGE_ENROLLED, AccessEvent.IMAGE_SCENE, AccessEvent.IMAGE_FACE)) {
+            event.putIfAbsent(slot + "PhotoFile", null); // set by the image step when the event has images
+        }
+        event.put(PASS_TIMESTAMP, Timestamp.from(Instant.ofEpochMilli(((Number) event.get(AccessEvent.PASS_TIME)).longValue())));
+        return event;
+    }
+
+    /** The event as the queues get it: no base64, file paths instead. */
+    public String json(Map<String, Object> event) throws JsonProcessingException {
+        Map<String, Object> copy = new LinkedHashMap<>(event);
+        copy.remove(AccessEvent.IMAGES);
+        copy.remove(PASS_TIMESTAMP);
+        copy.keySet().removeIf(key -> key.endsWith("PhotoFile"));
+        return mapper.writeValueAsString(copy);
+    }
+
+    private static String string(Object value) {
+        if (value == null) {
+            return null;
+        }
+        String text = value instanceof java.sql.Clob clob ? clobText(clob) : value.toString().trim();
+        return text.isEmpty() ? null : text;
+    }
+
+    private static String clobText(java.sql.Clob clob) {
+        try {
+            return clob.getSubString(1, (int) clob.length());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,49 @@
+package io.sophonsight.gateway.events;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * What happens to an outbox row whose fan-out failed: tried again later with exponential backoff,
+ * or, after {@code push.fanout.max-attempts}, given up (the flow then writes a dead letter). Sets the
+ * headers {@code FanoutAttempts}, {@code FanoutStatus}, {@code FanoutNextAttemptAt}, {@code FanoutGiveUp}, {@code FanoutError}.
+ */
+@Component("fanoutRetryPolicy")
+public class FanoutRetryPolicy {
+
+    private final int maxAttempts;
+    private final long initialDelayMs;
+    private final double multiplier;
+    private final long maxDelayMs;
+
+    public FanoutRetryPolicy(@Value("${push.fanout.max-attempts}") int maxAttempts,
+                             @Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
+                             @Value("${push.fanout.backoff-multiplier}") double multiplier,
+                             @Value("${push.fanout.max-delay-ms}") long maxDelayMs) {
+        this.maxAttempts = Math.max(1, maxAttempts);
+        this.initialDelayMs = initialDelayMs;
+        this.multiplier = multiplier;
+        this.maxDelayMs = maxDelayMs;
+    }
+
+    public void onFailure(Exchange exchange) {
+        Number previous = exchange.getProperty("FanoutPreviousAttempts", Number.class);
+        int attempts = (previous == null ? 0 : previous.intValue()) + 1;
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String error = cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        exchange.getMessage().setHeader("FanoutAttempts", attempts);
+        exchange.getMessage().setHeader("FanoutGiveUp", attempts >= maxAttempts);
+        exchange.getMessage().setHeader("FanoutStatus", attempts >= maxAttempts ? "DEAD" : "PENDING");
+        exchange.getMessage().setHeader("FanoutNextAttemptAt", Timestamp.from(Instant.now().plusMillis(delayAfter(attempts))));
+        exchange.getMessage().setHeader("FanoutError", error.length() > 1900 ? error.substring(0, 1900) + "…" : error);
+    }
+
+    long delayAfter(int attempts) {
+        double delay = initialDelayMs * Math.pow(multiplier, Math.max(0, attempts - 1));
+        return (long) Math.min(maxDelayMs, delay);
+    }
+}

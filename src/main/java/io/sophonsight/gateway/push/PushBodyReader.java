@@ -1,0 +1,97 @@
+package io.sophonsight.gateway.push;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
+ * without reading further, and refusing an empty body (400). The bytes are also kept in the
+ * exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
+ */
+@Component("pushBodyReader")
+public class PushBodyReader {
+
+    /** Exchange property with the raw bytes of the request. */
+    public static final String RAW_BODY = "PushRawBody";
+
+    private final long maxBytes;
+
+    public PushBodyReader(@Value("${push.max-body-size:16MB}") DataSize maxBodySize) {
+        this.maxBytes = maxBodySize.toBytes();
+    }
+
+    public byte[] read(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (declared != null && declared > maxBytes) {
+            throw tooLarge(declared);
+        }
+        byte[] bytes = bytes(message.getBody());
+        if (bytes.length > maxBytes) {
+            throw tooLarge(bytes.length);
+        }
+        exchange.setProperty(RAW_BODY, bytes);
+        if (bytes.length == 0) {
+            throw PushRejectedException.badRequest("empty body: a JSON object was expected");
+        }
+        return bytes;
+    }
+
+    private byte[] bytes(Object body) {
+        try {
+            if (body == null) {
+                return new byte[0];
+            }
+            if (body instanceof byte[] raw) {
+                return raw;
+            }
+            if (body instanceof String text) {
+                return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+            if (body instanceof StreamCache cache) {
+                cache.reset();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                cache.writeTo(out);
+                return out.toByteArray();
+            }
+            if (body instanceof InputStream in) {
+                return readLimited(in);
+            }
+            return body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the push body", e);
+        }
+    }
+
+    private byte[] readLimited(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            total += n;
+            if (total > maxBytes) {
+                throw tooLarge(total);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private PushRejectedException tooLarge(long size) {
+        return new PushRejectedException(413, "body of " + (size >= 0 ? size + " bytes" : "unknown size")
+                + " is over the limit of " + maxBytes + " bytes (push.max-body-size)");
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+}
