@@ -1,0 +1,156 @@
+package io.sophonsight.gateway.push;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the receivers do with pushes they must refuse: a 4xx with a JSON reason (never a 5xx), a
+ * dead letter with the reason and the caller's address for bad input, nothing stored, and the
+ * endpoint still serving the next push. Authentication failures are 401 and never show the key.
+ */
+class PushRejectionTest extends PushTestSupport {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    static Stream<Arguments> badAccessRecords() {
+        String deep = "[".repeat(5000) + "]".repeat(5000);
+        return Stream.of(
+                Arguments.of("not JSON", "userId=E-1&crossTime=1", "not valid JSON"),
+                Arguments.of("empty body", "", "empty body"),
+                Arguments.of("a JSON array", "[{\"userId\":\"E-1\"}]", "a JSON object was expected, got an array"),
+                Arguments.of("JSON null", "null", "a JSON object was expected, got null"),
+                Arguments.of("neither form", "{\"hello\":\"world\"}", "neither access-record form"),
+                Arguments.of("missing pass time", "{\"userId\":\"E-1\",\"userType\":\"MEMBER\",\"deviceId\":\"BOX-1\"}",
+                        "missing required field 'crossTime'"),
+                Arguments.of("missing person of a known type",
+                        "{\"userType\":\"MEMBER\",\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\"}",
+                        "missing required field 'userId'"),
+                Arguments.of("object instead of a time",
+                        "{\"userId\":\"E-1\",\"crossTime\":{\"ms\":1},\"deviceId\":\"BOX-1\"}",
+                        "field 'crossTime' must be a string or a number"),
+                Arguments.of("text instead of a score",
+                        "{\"userId\":\"E-1\",\"matchScore\":\"high\",\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\"}",
+                        "field 'matchScore' must be a number"),
+                Arguments.of("image that is not base64",
+                        "{\"userId\":\"E-1\",\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\",\"crossSrcPhoto\":\"%%%\"}",
+                        "field 'crossSrcPhoto' is not valid base64"),
+                Arguments.of("absurd nesting", "{\"userId\":\"E-1\",\"x\":" + deep + "}", "nested too deeply"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badAccessRecords")
+    void badInputIsRefusedWithAReasonAndKeptAsADeadLetter(String kind, String body, String reason) throws Exception {
+        // Given the number of stored events
+        int events = count("SELECT COUNT(*) FROM access_event");
+
+        // When the platform (or anyone with the key) pushes bad input
+        HttpResponse<String> reply = push(ACCESS_PATH, body);
+
+        // Then the answer is 400 with the reason as JSON
+        assertThat(reply.statusCode()).isEqualTo(400);
+        Map<?, ?> json = mapper.readValue(reply.body(), Map.class);
+        assertThat(json.get("status")).isEqualTo(400);
+        assertThat((String) json.get("message")).contains(reason);
+
+        // And nothing is stored, but a dead letter keeps the reason, the caller's address and the (truncated) input
+        assertThat(count("SELECT COUNT(*) FROM access_event")).isEqualTo(events);
+        Map<String, Object> deadLetter = jdbc.queryForMap(
+                "SELECT * FROM dead_letter WHERE flow = 'access-record-push' ORDER BY id DESC LIMIT 1");
+        assertThat((String) deadLetter.get("reason")).contains(reason);
+        assertThat(deadLetter.get("source_address")).isIn("127.0.0.1", "0:0:0:0:0:0:0:1");
+        assertThat(((String) deadLetter.get("payload")).length()).isLessThanOrEqualTo(4100);
+
+        // And the endpoint keeps serving
+        assertThat(push(ACCESS_PATH, sample("access-platform-minimal.json")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413WithoutBeingRead() throws Exception {
+        // Given a push of 17 MB, over the default limit of 16 MB
+        byte[] huge = new byte[17 * 1024 * 1024];
+        Arrays.fill(huge, (byte) ' ');
+        huge[0] = '{';
+        huge[huge.length - 1] = '}';
+
+        // When it is pushed with its length declared
+        HttpResponse<String> declared = push(ACCESS_PATH, huge);
+
+        // Then it is refused with 413 and the reason
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.body()).contains("over the limit");
+
+        // And also when it is streamed without a declared length (chunked)
+        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(gatewayUrl(ACCESS_PATH + "?key=" + pushKey.value())))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        Map<String, Object> deadLetter = jdbc.queryForMap(
+                "SELECT * FROM dead_letter WHERE flow = 'access-record-push' ORDER BY id DESC LIMIT 1");
+        assertThat((String) deadLetter.get("reason")).contains("413");
+    }
+
+    @Test
+    void badDeviceStatusIsRefusedToo() throws Exception {
+        HttpResponse<String> reply = push(DEVICE_PATH, "{\"deviceId\":\"BOX-1\",\"deviceStatus\":0,\"cameraInfo\":{\"cameraId\":\"C\"}}");
+        assertThat(reply.statusCode()).isEqualTo(400);
+        assertThat(reply.body()).contains("'cameraInfo' must be an array");
+        HttpResponse<String> noStatus = push(DEVICE_PATH, "{\"deviceId\":\"BOX-1\"}");
+        assertThat(noStatus.statusCode()).isEqualTo(400);
+        assertThat(noStatus.body()).contains("missing required field 'deviceStatus'");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter WHERE flow = 'device-status-push'")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aPushWithoutTheRightKeyIsRefusedWith401AndTheKeyNeverLogged() throws Exception {
+        // Given a log capture of everything the gateway logs
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        int deadLetters = count("SELECT COUNT(*) FROM dead_letter");
+        byte[] body = sample("access-platform-minimal.json").getBytes(StandardCharsets.UTF_8);
+        try {
+            // When pushes arrive without a key, with a wrong key, and with the right one
+            HttpResponse<String> none = post(ACCESS_PATH, body);
+            HttpResponse<String> wrong = post(ACCESS_PATH + "?key=" + "not-the-key-12345", body);
+            HttpResponse<String> wrongDevice = post(DEVICE_PATH + "?key=", body);
+            HttpResponse<String> right = push(ACCESS_PATH, body);
+
+            // Then the first three are refused with 401 and a JSON reason, the last accepted
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(mapper.readValue(none.body(), Map.class).get("message")).asString().contains("missing key");
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(wrong.body()).contains("wrong key");
+            assertThat(wrongDevice.statusCode()).isEqualTo(401);
+            assertThat(right.statusCode()).isEqualTo(200);
+        } finally {
+            root.detachAppender(logs);
+        }
+        // And the refusals are logged, without any key, and without filling the dead-letter table
+        assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("refused: wrong key"));
+        assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains(pushKey.value())
+                || e.getFormattedMessage().contains("not-the-key-12345"));
+        assertThat(count("SELECT COUNT(*) FROM dead_letter")).isEqualTo(deadLetters);
+    }
+}
