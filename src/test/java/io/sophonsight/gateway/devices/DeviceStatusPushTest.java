@@ -1,0 +1,119 @@
+package io.sophonsight.gateway.devices;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.sophonsight.gateway.push.PushTestSupport;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The device-status receiver: current state per box and camera, history on change only, alerts
+ * when a box or camera goes offline or unknown and when it comes back; and silence detection.
+ */
+class DeviceStatusPushTest extends PushTestSupport {
+
+    private static String report(String boxId, int boxStatus, int camera1, Object camera2) {
+        return """
+                {"deviceId": "%s ", "deviceStatus": "%d", "deviceName": "Box %s", "deviceSN": "SN-1",
+                 "cameraNum": "2", "timeStamp": %d,
+                 "cameraInfo": [ {"cameraId": "%s-C1", "ip": "10.1.2.3", "name": "Gate 1", "state": %d},
+                                 {"CAMERAID": "%s-C2", "Ip": "10.1.2.4", "Name": "Door 2", "State": "%s"} ]}
+                """.formatted(boxId, boxStatus, boxId, System.currentTimeMillis(), boxId, camera1, boxId, camera2);
+    }
+
+    private List<Map<String, Object>> history(String boxId) {
+        return jdbc.queryForList("SELECT * FROM device_status_history WHERE box_id = ? ORDER BY id", boxId);
+    }
+
+    private Map<String, Object> state(String boxId, String cameraId) {
+        return jdbc.queryForMap("SELECT * FROM device_state WHERE box_id = ? AND camera_id = ?", boxId, cameraId);
+    }
+
+    @Test
+    void bothConformanceSamplesAreAcknowledgedAndRecorded() {
+        // Given the online sample (trailing space in deviceId, Ip/Name capitalised, a state as a string)
+        HttpResponse<String> online = push(DEVICE_PATH, sample("device-status-online.json"));
+        assertThat(online.statusCode()).isEqualTo(200);
+        assertThat(online.body()).isEqualTo("{\"status\":0,\"message\":\"SUCCESS\"}");
+        // Then the box (id trimmed) and both cameras (keys in any case) have a state
+        assertThat(state("BOX-0001", "")).containsEntry("status", "online").containsEntry("name", "Lobby box");
+        assertThat(state("BOX-0001", "CAM-DOOR-3")).containsEntry("status", "offline").containsEntry("ip", "10.1.2.4")
+                .containsEntry("name", "Door 3");
+
+        // When the offline sample (numbers as strings, no cameras) follows
+        assertThat(push(DEVICE_PATH, sample("device-status-offline.json")).statusCode()).isEqualTo(200);
+        // Then the box is offline and an alert names it
+        assertThat(state("BOX-0001", "")).containsEntry("status", "offline");
+        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"device-offline\"") && m.contains("\"boxId\":\"BOX-0001\"")
+                && m.contains("\"scope\":\"box\""));
+    }
+
+    @Test
+    void historyIsAppendedOnChangeOnlyAndOfflineAndRecoveryRaiseAlerts() {
+        String box = "BOX-" + UUID.randomUUID().toString().substring(0, 8);
+        // Given a box first reported online with one camera online and one offline
+        assertThat(push(DEVICE_PATH, report(box, 0, 0, 1)).statusCode()).isEqualTo(200);
+        assertThat(history(box)).hasSize(3);
+        awaitMessage(ALERTS, m -> m.contains("\"cameraId\":\"" + box + "-C2\"") && m.contains("device-offline"));
+
+        // When the same status is reported again
+        assertThat(push(DEVICE_PATH, report(box, 0, 0, 1)).statusCode()).isEqualTo(200);
+        // Then no history row is added, but the last report time moves
+        assertThat(history(box)).hasSize(3);
+
+        // When the box goes unknown and then comes back online with both cameras
+        assertThat(push(DEVICE_PATH, report(box, -1, 0, 1)).statusCode()).isEqualTo(200);
+        assertThat(push(DEVICE_PATH, report(box, 0, 0, 0)).statusCode()).isEqualTo(200);
+
+        // Then the history holds each change once, in order
+        assertThat(history(box)).extracting(r -> r.get("camera_id") + ":" + r.get("from_status") + "->" + r.get("to_status"))
+                .containsExactly(":null->online", box + "-C1:null->online", box + "-C2:null->offline",
+                        ":online->unknown", ":unknown->online", box + "-C2:offline->online");
+        assertThat(state(box, "")).containsEntry("status", "online");
+        // And alerts said unknown, then recovered, for the box and the camera
+        awaitMessage(ALERTS, m -> m.contains("\"boxId\":\"" + box + "\"") && m.contains("device-unknown"));
+        awaitMessage(ALERTS, m -> m.contains("\"boxId\":\"" + box + "\"") && m.contains("device-recovered")
+                && m.contains("\"scope\":\"box\""));
+        awaitMessage(ALERTS, m -> m.contains("\"cameraId\":\"" + box + "-C2\"") && m.contains("device-recovered"));
+    }
+
+    @Test
+    void aFailureWhileRecordingRollsBackEverythingAndAnswers500() {
+        // Given a report whose second camera id is too long for the table (the insert fails half-way)
+        String box = "BOX-" + UUID.randomUUID().toString().substring(0, 8);
+        String report = report(box, 0, 0, 0).replace(box + "-C2", "C".repeat(150));
+
+        // When it is pushed
+        HttpResponse<String> reply = push(DEVICE_PATH, report);
+
+        // Then the platform is told to send it again, and nothing of it was kept
+        assertThat(reply.statusCode()).isEqualTo(500);
+        assertThat(reply.body()).contains("send it again");
+        assertThat(count("SELECT COUNT(*) FROM device_state WHERE box_id = ?", box)).isZero();
+        assertThat(history(box)).isEmpty();
+    }
+
+    @Test
+    void silenceOfThePushesRaisesAnAlertAndTheirReturnAnother() {
+        // Given pushes flowing
+        assertThat(push(DEVICE_PATH, sample("device-status-online.json")).statusCode()).isEqualTo(200);
+
+        // When no push arrives for longer than the threshold (the check runs one day later)
+        producer.sendBodyAndHeader("direct:push-silence-check", null, "PushSilenceCheckAt",
+                System.currentTimeMillis() + 86_400_000L);
+
+        // Then a push-silence alert is raised
+        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-silence\""));
+
+        // When pushes come back
+        assertThat(push(DEVICE_PATH, sample("device-status-online.json")).statusCode()).isEqualTo(200);
+        producer.sendBody("direct:push-silence-check", null);
+
+        // Then a push-resumed alert follows
+        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-resumed\""));
+    }
+}
