@@ -1,0 +1,168 @@
+package io.sophonsight.gateway.events;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.management.ObjectName;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sophonsight.gateway.DeadLetters;
+import io.sophonsight.gateway.push.PushTestSupport;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fan-out runs from the database after the acknowledgement: a failing target leaves the event
+ * pending and retried, a target failing too long gives a dead letter that replay re-drives, and
+ * events still pending when the gateway stops are fanned out when it runs again.
+ */
+class AccessEventFanoutTest extends PushTestSupport {
+
+    /** How many more sends to the visitors queue fail (the broker "is down" while > 0). */
+    private static final AtomicInteger VISITOR_QUEUE_FAILURES = new AtomicInteger();
+    private static boolean advised;
+
+    @Autowired
+    private ObjectMapper mapper;
+
+    @BeforeEach
+    void breakableVisitorsQueue() throws Exception {
+        if (!advised) {
+            // Given the visitors queue behind a switch that makes its sends fail
+            AdviceWith.adviceWith(camelContext, "access-event-fanout", route -> route
+                    .weaveById("to-visitors-queue").before().process(exchange -> {
+                        if (VISITOR_QUEUE_FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                            throw new jakarta.jms.JMSException("broker unavailable (test)");
+                        }
+                    }));
+            advised = true;
+        }
+    }
+
+    @AfterEach
+    void repairVisitorsQueue() throws Exception {
+        VISITOR_QUEUE_FAILURES.set(0);
+        if (!camelContext.getRouteController().getRouteStatus("access-event-fanout-poller").isStarted()) {
+            camelContext.getRouteController().startRoute("access-event-fanout-poller");
+        }
+    }
+
+    private long pushVisitor(String visitorId) throws Exception {
+        long passTime = AccessRecordPushTest.nextPassTime();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("userId", visitorId);
+        event.put("userType", "VISITOR");
+        event.put("crossTime", passTime);
+        event.put("deviceId", "BOX-F");
+        event.put("cameraId", "CAM-F");
+        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(event)).statusCode()).isEqualTo(200);
+        return passTime;
+    }
+
+    private Map<String, Object> awaitStatus(String visitorId, long passTime, String status) {
+        return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> eventRow(visitorId, passTime), r -> r != null && status.equals(r.get("fanout_status")));
+    }
+
+    @Test
+    void aFailingTargetLeavesTheEventPendingUntilItRecoversAndNothingIsLost() throws Exception {
+        // Given the visitors queue failing twice (max attempts in tests: 3)
+        VISITOR_QUEUE_FAILURES.set(2);
+
+        // When a visitor pass is pushed
+        long passTime = pushVisitor("V-RETRY");
+
+        // Then it is retried until the queue takes it: one record, one message, three attempts
+        Map<String, Object> row = awaitStatus("V-RETRY", passTime, "DONE");
+        assertThat(row.get("fanout_attempts")).isEqualTo(3);
+        awaitMessage(VISITORS, m -> m.contains("\"personId\":\"V-RETRY\""));
+        assertThat(messagesOn(VISITORS)).filteredOn(m -> m.contains("\"personId\":\"V-RETRY\"")).hasSize(1);
+        assertThat(count("SELECT COUNT(*) FROM access_record WHERE person_id = 'V-RETRY'")).isEqualTo(1);
+    }
+
+    @Test
+    void aTargetFailingTooLongGivesADeadLetterThatReplayRedrives() throws Exception {
+        // Given the visitors queue failing more often than the attempts allow
+        VISITOR_QUEUE_FAILURES.set(100);
+        long passTime = pushVisitor("V-DEAD");
+
+        // Then the event is given up: DEAD, with a dead letter naming the reason and the event
+        Map<String, Object> row = awaitStatus("V-DEAD", passTime, "DEAD");
+        assertThat((String) row.get("last_error")).contains("broker unavailable");
+        Map<String, Object> deadLetter = jdbc.queryForMap(
+                "SELECT * FROM dead_letter WHERE flow = 'access-event-fanout' AND payload_ref = ?", row.get("id").toString());
+        assertThat((String) deadLetter.get("reason")).contains("failed 3 times").contains("broker unavailable");
+        assertThat((String) deadLetter.get("payload")).contains("\"personId\":\"V-DEAD\"");
+
+        // When the broker is back and an operator replays the dead letters over REST
+        VISITOR_QUEUE_FAILURES.set(0);
+        var reply = post("/gateway/dead-letters/replay?key=" + pushKey.value(), new byte[0]);
+
+        // Then the event is fanned out after all, and its dead letter is marked replayed
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(mapper.readValue(reply.body(), Map.class).get("replayed")).isEqualTo(1);
+        awaitStatus("V-DEAD", passTime, "DONE");
+        awaitMessage(VISITORS, m -> m.contains("\"personId\":\"V-DEAD\""));
+        assertThat(jdbc.queryForObject("SELECT replayed_at FROM dead_letter WHERE id = ?", Object.class,
+                deadLetter.get("id"))).isNotNull();
+
+        // And the replay operation refuses callers without the key
+        assertThat(post("/gateway/dead-letters/replay", new byte[0]).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void replayIsAlsoAJmxOperation() throws Exception {
+        // Given an event given up on
+        VISITOR_QUEUE_FAILURES.set(100);
+        long passTime = pushVisitor("V-JMX");
+        awaitStatus("V-JMX", passTime, "DEAD");
+        VISITOR_QUEUE_FAILURES.set(0);
+
+        // When an operator calls replay() on io.sophonsight.gateway:type=DeadLetters
+        Object replayed = ManagementFactory.getPlatformMBeanServer()
+                .invoke(new ObjectName(DeadLetters.OBJECT_NAME), "replay", new Object[0], new String[0]);
+
+        // Then it is fanned out
+        assertThat(replayed).isEqualTo(1);
+        awaitStatus("V-JMX", passTime, "DONE");
+    }
+
+    @Test
+    void eventsAcknowledgedBeforeAStopAreFannedOutWhenTheGatewayRunsAgain() throws Exception {
+        // Given the fan-out stopped (as when the gateway stops right after acknowledging)
+        camelContext.getRouteController().stopRoute("access-event-fanout-poller");
+
+        // When a visitor pass with images is pushed and acknowledged
+        long passTime = AccessRecordPushTest.nextPassTime();
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("userId", "V-RESTART");
+        event.put("userType", "VISITOR");
+        event.put("crossTime", passTime);
+        event.put("deviceId", "BOX-F");
+        event.put("crossFacePhoto", java.util.Base64.getEncoder().encodeToString(new byte[]{(byte) 0xff, (byte) 0xd8, 1, 2}));
+        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(event)).statusCode()).isEqualTo(200);
+
+        // Then it waits in the database, images staged, nothing fanned out yet
+        Map<String, Object> pending = eventRow("V-RESTART", passTime);
+        assertThat(pending.get("fanout_status")).isEqualTo("PENDING");
+        assertThat(pending.get("images_json")).isNotNull();
+        assertThat(count("SELECT COUNT(*) FROM access_record WHERE person_id = 'V-RESTART'")).isZero();
+
+        // When the fan-out runs again
+        camelContext.getRouteController().startRoute("access-event-fanout-poller");
+
+        // Then the event is recorded, its photo written, and it reaches its queue
+        Map<String, Object> record = awaitRecord("V-RESTART", passTime);
+        assertThat(DATA_DIR.resolve((String) record.get("face_photo_file"))).isRegularFile();
+        awaitMessage(VISITORS, m -> m.contains("\"personId\":\"V-RESTART\""));
+    }
+}
