@@ -153,4 +153,35 @@ class PushRejectionTest extends PushTestSupport {
                 || e.getFormattedMessage().contains("not-the-key-12345"));
         assertThat(count("SELECT COUNT(*) FROM dead_letter")).isEqualTo(deadLetters);
     }
+
+    @Test
+    void aPushWithAnotherContentTypeIsStillReadAsJson() throws Exception {
+        // Given a client that labels its JSON as a form (as curl -d does)
+        for (String contentType : new String[]{"application/x-www-form-urlencoded", "text/plain", "application/octet-stream"}) {
+            // When it pushes with a wrong key, and with the right one
+            HttpResponse<String> wrong = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(gatewayUrl(ACCESS_PATH + "?key=wrong-key")))
+                    .header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> right = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(gatewayUrl(ACCESS_PATH + "?key=" + pushKey.value())))
+                    .header("Content-Type", contentType)
+                    .POST(HttpRequest.BodyPublishers.ofString(sample("access-platform-minimal.json"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            // Then the answers are the same as for application/json
+            assertThat(wrong.statusCode()).as(contentType).isEqualTo(401);
+            assertThat(wrong.body()).as(contentType).contains("wrong key");
+            assertThat(right.statusCode()).as(contentType).isEqualTo(200);
+            assertThat(right.body()).as(contentType).contains("SUCCESS");
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void anyKeyInAnyLogLineIsMaskedByTheLogPattern(org.springframework.boot.test.system.CapturedOutput output) {
+        // Given a library that logs a push URL (Camel, Spring and HTTP clients may log URIs at DEBUG)
+        LoggerFactory.getLogger("some.library").warn("calling http://gw/sophonsight/device-status?key=k3y-v4lue&x=1");
+        // Then the console line shows the URL with the key masked
+        assertThat(output.getOut()).contains("device-status?key=****&x=1").doesNotContain("k3y-v4lue");
+    }
 }
