@@ -8,7 +8,7 @@ CREATE TABLE access_event (
     person_type      VARCHAR(20)  NOT NULL,   -- employee, vip, visitor, blacklist, stranger, unknown
     pass_time        TIMESTAMP WITH TIME ZONE NOT NULL,
     event_json       TEXT         NOT NULL,   -- the canonical event, without images
-    images_json      TEXT,                    -- base64 images staged until the fan-out wrote them as files
+    has_images       BOOLEAN      NOT NULL DEFAULT FALSE,  -- base64 images staged in access_event_image
     received_at      TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP,
     fanout_status    VARCHAR(10)  NOT NULL DEFAULT 'PENDING',  -- PENDING, DONE, DEAD
     fanout_attempts  INT          NOT NULL DEFAULT 0,
@@ -18,3 +18,12 @@ CREATE TABLE access_event (
     CONSTRAINT access_event_dedupe_uk UNIQUE (dedupe_key)
 );
 CREATE INDEX access_event_pending_idx ON access_event (fanout_status, next_attempt_at);
+
+-- Base64 images of an event, staged (committed with the event, before the acknowledgement) until
+-- the fan-out has written them as files, then deleted. Kept apart so the outbox rows stay small:
+-- polling and status updates never read or rewrite megabytes of base64.
+CREATE TABLE access_event_image (
+    dedupe_key   VARCHAR(64) NOT NULL PRIMARY KEY,   -- the event's dedupe key
+    images_json  TEXT        NOT NULL,               -- {"enrolled": "<base64>", "scene": …, "face": …}
+    staged_at    TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT CURRENT_TIMESTAMP
+);

@@ -9,6 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,10 +47,27 @@ public class AccessEventImages {
         }
     }
 
-    /** The files to write; also records their paths in the event under {@code imageFiles}. */
-    @SuppressWarnings("unchecked")
-    public List<PhotoFile> plan(Map<String, Object> event, String folderName) {
-        Map<String, String> images = (Map<String, String>) event.getOrDefault(AccessEvent.IMAGES, Map.of());
+    private static final TypeReference<Map<String, String>> IMAGES = new TypeReference<>() { };
+
+    private final ObjectMapper mapper;
+    private final String folderName;
+
+    public AccessEventImages(ObjectMapper mapper, @Value("${push.fanout.photo-folder}") String folderName) {
+        this.mapper = mapper;
+        this.folderName = folderName;
+    }
+
+    /**
+     * The files to write from the staged images ({@code images_json} of access_event_image); also
+     * records their paths in the event under {@code imageFiles} and the three {@code *PhotoFile} keys.
+     */
+    public List<PhotoFile> plan(@Body Map<String, Object> event, @Header("StagedImages") String stagedImages)
+            throws JsonProcessingException {
+        if (stagedImages == null) {
+            throw new IllegalStateException("access event " + event.get(AccessEvent.EVENT_ID)
+                    + " has images but none are staged in access_event_image");
+        }
+        Map<String, String> images = mapper.readValue(stagedImages, IMAGES);
         long eventId = ((Number) event.get(AccessEvent.EVENT_ID)).longValue();
         long passTime = ((Number) event.get(AccessEvent.PASS_TIME)).longValue();
         String day = DAY.format(Instant.ofEpochMilli(passTime));

@@ -157,7 +157,9 @@ public class AccessEventNormalizer {
         if (comma >= 0) {
             value = value.substring(comma + 1);
         }
-        value = value.replaceAll("\\s+", "");
+        if (value.chars().anyMatch(Character::isWhitespace)) {
+            value = value.replaceAll("\\s+", ""); // MIME-style line breaks
+        }
         if (value.isEmpty()) {
             return;
         }

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Java side of the store step {@code direct:access-event-store} and of the fan-out poller: the
- * dedupe key, the row the outbox keeps (canonical event as JSON, base64 images staged apart until
- * the fan-out has written them to files), and the event rebuilt from that row.
+ * dedupe key, the row the outbox keeps (canonical event as JSON; base64 images staged apart, in
+ * access_event_image, until the fan-out has written them to files), and the event rebuilt from that row.
  *
  * <p>Dedupe key = SHA-256 of, in this order of preference:
  * <ol>
@@ -35,6 +35,8 @@ public class AccessEventStore {
 
     /** The pass time as a SQL timestamp, for the access_record insert. */
     public static final String PASS_TIMESTAMP = "passTimestamp";
+    /** Whether base64 images of the event are staged in access_event_image. */
+    public static final String HAS_IMAGES = "hasImages";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
@@ -81,15 +83,17 @@ public class AccessEventStore {
         row.put("personType", event.get(AccessEvent.PERSON_TYPE));
         row.put("passTime", Timestamp.from(Instant.ofEpochMilli(((Number) passTime).longValue())));
         row.put("eventJson", mapper.writeValueAsString(withoutImages));
-        row.put("imagesJson", images instanceof Map<?, ?> map && !map.isEmpty() ? mapper.writeValueAsString(map) : null);
+        boolean hasImages = images instanceof Map<?, ?> map && !map.isEmpty();
+        row.put("hasImages", hasImages);
+        row.put("imagesJson", hasImages ? mapper.writeValueAsString(images) : null);
         return row;
     }
 
-    /** The event of an outbox row (columns id, event_json, images_json, fanout_attempts), images included. */
+    /** The event of an outbox row (columns id, dedupe_key, event_json, has_images); images stay staged. */
     public Map<String, Object> event(Map<String, Object> row) throws JsonProcessingException {
         Map<String, Object> event = mapper.readValue(string(row.get("event_json")), MAP);
-        String images = string(row.get("images_json"));
-        event.put(AccessEvent.IMAGES, images == null ? new LinkedHashMap<>() : mapper.readValue(images, MAP));
+        event.put(AccessEvent.DEDUPE_KEY, string(row.get("dedupe_key")));
+        event.put(HAS_IMAGES, Boolean.TRUE.equals(row.get("has_images")));
         event.put(AccessEvent.EVENT_ID, ((Number) row.get("id")).longValue());
         for (String key : AccessEvent.COLUMNS) {
             event.putIfAbsent(key, null);
@@ -106,6 +110,7 @@ public class AccessEventStore {
         Map<String, Object> copy = new LinkedHashMap<>(event);
         copy.remove(AccessEvent.IMAGES);
         copy.remove(PASS_TIMESTAMP);
+        copy.remove(HAS_IMAGES);
         copy.keySet().removeIf(key -> key.endsWith("PhotoFile"));
         return mapper.writeValueAsString(copy);
     }

@@ -154,7 +154,8 @@ class AccessEventFanoutTest extends PushTestSupport {
         // Then it waits in the database, images staged, nothing fanned out yet
         Map<String, Object> pending = eventRow("V-RESTART", passTime);
         assertThat(pending.get("fanout_status")).isEqualTo("PENDING");
-        assertThat(pending.get("images_json")).isNotNull();
+        assertThat(pending.get("has_images")).isEqualTo(true);
+        assertThat(count("SELECT COUNT(*) FROM access_event_image WHERE dedupe_key = ?", pending.get("dedupe_key"))).isOne();
         assertThat(count("SELECT COUNT(*) FROM access_record WHERE person_id = 'V-RESTART'")).isZero();
 
         // When the fan-out runs again
