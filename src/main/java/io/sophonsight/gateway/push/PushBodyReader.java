@@ -8,13 +8,15 @@ import java.io.UncheckedIOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
+import org.apache.camel.http.common.HttpMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
- * without reading further, and refusing an empty body (400). The bytes are also kept in the
+ * ({@link PushRequestFilter} has kept the HTTP binding from reading more than that), and refusing
+ * an empty body (400). The bytes are also kept in the
  * exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
  */
 @Component("pushBodyReader")
@@ -34,6 +36,10 @@ public class PushBodyReader {
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (declared != null && declared > maxBytes) {
             throw tooLarge(declared);
+        }
+        if (message instanceof HttpMessage http && http.getRequest() != null
+                && http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE) != null) {
+            throw tooLarge(((Number) http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE)).longValue());
         }
         byte[] bytes = bytes(message.getBody());
         if (bytes.length > maxBytes) {

@@ -109,7 +109,7 @@ class AccessEventFanoutTest extends PushTestSupport {
 
         // Then the event is fanned out after all, and its dead letter is marked replayed
         assertThat(reply.statusCode()).isEqualTo(200);
-        assertThat(mapper.readValue(reply.body(), Map.class).get("replayed")).isEqualTo(1);
+        assertThat((Integer) mapper.readValue(reply.body(), Map.class).get("replayed")).isGreaterThanOrEqualTo(1);
         awaitStatus("V-DEAD", passTime, "DONE");
         awaitMessage(VISITORS, m -> m.contains("\"personId\":\"V-DEAD\""));
         assertThat(jdbc.queryForObject("SELECT replayed_at FROM dead_letter WHERE id = ?", Object.class,
@@ -132,7 +132,7 @@ class AccessEventFanoutTest extends PushTestSupport {
                 .invoke(new ObjectName(DeadLetters.OBJECT_NAME), "replay", new Object[0], new String[0]);
 
         // Then it is fanned out
-        assertThat(replayed).isEqualTo(1);
+        assertThat((Integer) replayed).isGreaterThanOrEqualTo(1);
         awaitStatus("V-JMX", passTime, "DONE");
     }
 

@@ -97,6 +97,9 @@ class PushRejectionTest extends PushTestSupport {
         // Then it is refused with 413 and the reason
         assertThat(declared.statusCode()).isEqualTo(413);
         assertThat(declared.body()).contains("over the limit");
+        // without the gateway ever reading it
+        assertThat(jdbc.queryForObject("SELECT payload FROM dead_letter WHERE flow = 'access-record-push' "
+                + "ORDER BY id DESC LIMIT 1", String.class)).isEqualTo("(body not read)");
 
         // And also when it is streamed without a declared length (chunked)
         HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
