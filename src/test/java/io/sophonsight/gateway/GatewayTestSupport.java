@@ -41,6 +41,8 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        // HR sync runs only when a test sends to direct:hr-sync-run, never on a schedule behind other tests' backs
+        registry.add("hr.sync.schedule.enabled", () -> "false");
     }
 
     @Autowired
