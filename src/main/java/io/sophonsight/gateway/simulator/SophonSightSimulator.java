@@ -79,6 +79,11 @@ public class SophonSightSimulator implements AutoCloseable {
 
     /** Binds the port (0 = any free port) and, when {@code pushIntervalMs > 0}, starts the scheduled pushes. */
     public synchronized void start(String host, int port, long pushIntervalMs) throws IOException {
+        // The JDK server writes headers and body separately; without TCP_NODELAY every answer waits for the
+        // client's delayed ACK (~40 ms per call). Read once per JVM, so set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
         executor = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "sophonsight-simulator");
