@@ -14,6 +14,11 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
     /** The HR ids this change is about (one for an upsert, up to the batch size for deletes). */
     List<String> thirdIds();
 
+    /** The route that sends it: {@code direct:hr-sync-<step>}. */
+    default String step() {
+        return this instanceof OrgUpsert ? "org" : this instanceof PersonUpsert ? "person" : "delete";
+    }
+
     /** Create or edit of an organisation; {@code create} when the platform does not have it yet. */
     record OrgUpsert(String thirdId, String name, String parentId, String contentHash, boolean create) implements HrChange {
         public String kind() {
