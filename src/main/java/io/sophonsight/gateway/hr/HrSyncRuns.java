@@ -52,7 +52,7 @@ public class HrSyncRuns {
      * Starts a run, or answers null when one is already going (a schedule firing during a long run).
      * An incremental run without a watermark yet (nothing completed so far) runs as a full one.
      */
-    public HrSyncRun begin(String mode, Boolean dryRun) {
+    public HrSyncRun begin(String mode, String dryRun) {
         HrSyncMode requested = mode == null || mode.isBlank() ? HrSyncMode.FULL : HrSyncMode.valueOf(mode.trim().toUpperCase());
         Timestamp since = null;
         if (requested == HrSyncMode.INCREMENTAL) {
@@ -63,7 +63,7 @@ public class HrSyncRuns {
                 since = new Timestamp(watermark.getTime() - watermarkOverlap.toMillis());
             }
         }
-        HrSyncRun run = new HrSyncRun(requested, dryRunAlways || Boolean.TRUE.equals(dryRun), since, progressIntervalMs);
+        HrSyncRun run = new HrSyncRun(requested, dryRunAlways || "true".equalsIgnoreCase(dryRun), since, progressIntervalMs);
         if (!active.compareAndSet(null, run)) {
             LOG.info("HR sync ({}) skipped: run {} is still going", requested, active.get().getId());
             return null;
@@ -186,6 +186,20 @@ public class HrSyncRuns {
             LOG.warn(run.summary());
         }
         return run;
+    }
+
+    /** What an operator asks first: is a run going, how did the last one end, are deletes held. */
+    public Map<String, Object> status(HrDeletionGuard guard) {
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        HrSyncRun running = active.get();
+        HrSyncRun ended = last;
+        status.put("running", running == null ? null : running.summary());
+        status.put("lastRun", ended == null ? null : ended.summary());
+        status.put("heldPersonDeletes", guard.getHeldPersonDeletes());
+        status.put("heldOrgDeletes", guard.getHeldOrgDeletes());
+        status.put("heldSince", guard.getHeldSince());
+        status.put("confirmationPending", guard.isConfirmationPending());
+        return status;
     }
 
     /** The run going on now, or null. */

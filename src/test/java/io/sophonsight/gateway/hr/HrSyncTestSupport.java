@@ -1,6 +1,7 @@
 package io.sophonsight.gateway.hr;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Shared set-up of the HR sync tests: HR back to the original sample, the gateway's sync_state
@@ -44,11 +46,15 @@ abstract class HrSyncTestSupport extends GatewayTestSupport {
     @Autowired
     HrDeletionGuard guard;
 
+    @Autowired
+    HrSyncRuns runs;
+
     JdbcTemplate hr;
     JdbcTemplate gateway;
 
     @BeforeEach
     void startFromTheSample() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.active() == null); // no run of an earlier test still going
         hr = new JdbcTemplate(hrDataSource);
         gateway = new JdbcTemplate(gatewayDataSource);
         sample.reset(hrDataSource);
