@@ -45,12 +45,14 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
         private final String photoHash;
         private final boolean create;
         private final java.sql.Timestamp updatedAt;
+        private final boolean reusesPendingPhoto;
         private volatile byte[] photoBytes;
         private volatile String photoId;
 
         public PersonUpsert(String thirdId, String name, String departmentId, String jobNumber, String mail, String phone,
                             String contentHash, String photoHash, byte[] photoBytes, String photoId, boolean create,
-                            java.sql.Timestamp updatedAt) {
+                            java.sql.Timestamp updatedAt, boolean reusesPendingPhoto) {
+            this.reusesPendingPhoto = reusesPendingPhoto;
             this.thirdId = thirdId;
             this.name = name;
             this.departmentId = departmentId;
@@ -111,6 +113,11 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
 
         public java.sql.Timestamp getUpdatedAt() {
             return updatedAt;
+        }
+
+        /** True when the photoId comes from an earlier attempt's upload whose addOrEdit did not go through. */
+        public boolean isReusesPendingPhoto() {
+            return reusesPendingPhoto;
         }
 
         /** True while the photo still has to be uploaded before the addOrEdit. */

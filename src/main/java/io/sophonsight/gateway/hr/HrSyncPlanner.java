@@ -280,6 +280,7 @@ public class HrSyncPlanner {
             return;
         }
         byte[] upload = null;
+        boolean reusesPending = false;
         String photoId;
         if (photo == null) {
             photoId = ""; // no photo in HR: none on add; on edit an empty facePicture removes the face on purpose
@@ -287,12 +288,13 @@ public class HrSyncPlanner {
             photoId = state.photoId(); // every edit resends the current face, or the platform would drop it
         } else if (state != null && photoHash.equals(state.pendingPhotoHash()) && state.pendingPhotoId() != null) {
             photoId = state.pendingPhotoId(); // uploaded by an earlier attempt whose addOrEdit did not go through
+            reusesPending = true;
         } else {
             photoId = null;
             upload = photo;
         }
         plan.getPersonUpserts().add(new HrChange.PersonUpsert(id, name, department, jobNumber, mail, phone, contentHash,
-                photoHash, upload, photoId, create, updatedAt));
+                photoHash, upload, photoId, create, updatedAt, reusesPending));
     }
 
     private void planPersonDeletes(Map<String, HrSyncStateStore.State> states, Set<String> hrIds, HrSyncPlan plan) {

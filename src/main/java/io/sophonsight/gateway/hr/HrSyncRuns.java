@@ -145,6 +145,10 @@ public class HrSyncRuns {
         for (String thirdId : change.thirdIds()) {
             store.refused(change.kind(), thirdId, reason);
         }
+        if (change instanceof HrChange.PersonUpsert person && person.isReusesPendingPhoto()) {
+            // the earlier upload was given one more chance and refused too: the next attempt uploads afresh
+            store.clearPendingPhoto(person.getThirdId());
+        }
         LOG.warn("HR sync run {}: platform refused {} {}: {}", run.getId(), change.kind(),
                 change.thirdIds().size() == 1 ? change.thirdIds().get(0) : change.thirdIds().size() + " ids", reason);
         run.failed(change.thirdIds().size(), change instanceof HrChange.PersonUpsert p ? p.getUpdatedAt() : null);

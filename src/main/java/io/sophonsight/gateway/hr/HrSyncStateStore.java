@@ -84,6 +84,12 @@ public class HrSyncStateStore {
         }
     }
 
+    /** Forgets a remembered upload, so the next attempt uploads the photo afresh. */
+    public void clearPendingPhoto(String thirdId) {
+        jdbc.update("UPDATE sync_state SET pending_photo_hash = NULL, pending_photo_id = NULL WHERE kind = ? AND third_id = ?",
+                HrChange.PERSON, thirdId);
+    }
+
     /** The platform refused this record: kept on its row (a row that was never synced stays unsynced). */
     public void refused(String kind, String thirdId, String error) {
         MapSqlParameterSource p = key(kind, thirdId).addValue("error", truncate(error)).addValue("now", now());

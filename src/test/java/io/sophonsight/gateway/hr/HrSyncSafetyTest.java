@@ -183,4 +183,43 @@ class HrSyncSafetyTest extends HrSyncTestSupport {
         assertThat(calls(PERSON_DELETE)).isZero();
         assertThat(guard.getHeldPersonDeletes()).isZero();
     }
+
+    @Test
+    void unreadableHrFailsTheRunWithoutDeletingAnything() {
+        // Given the sample on the platform
+        run("FULL");
+        // When the HR query fails (here: the employee table is gone for a moment)
+        hr.update("ALTER TABLE employee RENAME TO employee_offline");
+        HrSyncRun failed;
+        try {
+            failed = run("FULL");
+        } finally {
+            hr.update("ALTER TABLE employee_offline RENAME TO employee");
+        }
+
+        // Then the run fails with the reason and nothing is deleted: an error is never read as "HR is empty"
+        assertThat(failed.getStatus()).isEqualTo("FAILED");
+        assertThat(failed.getMessage()).containsIgnoringCase("employee");
+        assertThat(calls(PERSON_DELETE)).isZero();
+        assertThat(simulator.state().people()).hasSize(200);
+    }
+
+    @Test
+    void refusedRetryWithARememberedUploadUploadsAfreshNextTime() {
+        // Given a person refused after their photo upload: the upload is remembered
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.BUSINESS, PERSON_ADD, 0, 2, 0, 4243,
+                "refused twice", 0, "thirdId", "E00009"));
+        run("FULL");
+        long uploads = calls(UPLOAD);
+
+        // When the retry reusing that upload is refused as well, and a third run goes
+        assertThat(run("FULL").getFailed()).isEqualTo(1);
+        assertThat(calls(UPLOAD)).isEqualTo(uploads);
+        HrSyncRun third = run("FULL");
+
+        // Then the third attempt uploaded the photo again and went through
+        assertThat(third.getCreated()).isEqualTo(1);
+        assertThat(calls(UPLOAD)).isEqualTo(uploads + 1);
+        assertPlatformEqualsHr();
+    }
 }
