@@ -27,8 +27,11 @@ public class HrSyncConfiguration {
                 ThreadPoolProfile profile = new ThreadPoolProfile(PEOPLE_POOL);
                 profile.setPoolSize(Math.max(1, parallelism));
                 profile.setMaxPoolSize(Math.max(1, parallelism));
-                profile.setMaxQueueSize(-1); // the split hands over every person of the run; none may be refused
-                profile.setRejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns);
+                // The split queues every person of the run. Camel turns a queue size <= 0 into a SynchronousQueue,
+                // which with CallerRuns ran the split's own scheduling inline, one stack frame set per person,
+                // until the worker died of a StackOverflowError (~550 people per worker) and the run hung.
+                profile.setMaxQueueSize(Integer.MAX_VALUE);
+                profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
                 camelContext.getExecutorServiceManager().registerThreadPoolProfile(profile);
             }
 

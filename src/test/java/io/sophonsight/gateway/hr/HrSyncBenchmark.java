@@ -3,8 +3,6 @@ package io.sophonsight.gateway.hr;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,22 +167,36 @@ class HrSyncBenchmark extends GatewayTestSupport {
         Files.writeString(RESULTS, row + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Wall time, process CPU time and peak heap (sum of the heap pools' peaks) of one measured step. */
-    private record Measure(long wallStart, long cpuStart) {
+    /** Wall time, process CPU time and peak heap (heap in use, sampled every 20 ms) of one measured step. */
+    private static final class Measure {
         record Result(double wallSeconds, double cpuSeconds, long peakHeapMb) { }
+
+        private final long wallStart = System.nanoTime();
+        private final long cpuStart = cpu();
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-heap-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        private Measure() {
+            sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 20,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
 
         static Measure start() {
             System.gc();
-            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-            return new Measure(System.nanoTime(), cpu());
+            return new Measure();
         }
 
         Result stop() {
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double cpuSeconds = (cpu() - cpuStart) / 1e9;
-            long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-            return new Result(wall, cpuSeconds, peak / (1024 * 1024));
+            sampler.shutdownNow();
+            return new Result(wall, cpuSeconds, peak.get() / (1024 * 1024));
         }
 
         private static long cpu() {
