@@ -41,6 +41,12 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        // visitor schedules off: tests run a retry with direct:visitor-retry and start the table intake on demand
+        registry.add("visitors.retry.enabled", () -> "false");
+        registry.add("visitors.retry.initial-delay-ms", () -> "0");
+        registry.add("visitors.intake.enabled", () -> "false");
+        registry.add("visitors.intake.initial-delay-ms", () -> "0");
+        registry.add("visitors.intake.poll-delay-ms", () -> "200");
     }
 
     @Autowired
