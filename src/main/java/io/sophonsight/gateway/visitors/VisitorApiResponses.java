@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -110,8 +109,7 @@ public class VisitorApiResponses {
     }
 
     private static String remoteAddress(Exchange exchange) {
-        return exchange.getMessage() instanceof PlatformHttpMessage http && http.getRequest() != null
-                ? http.getRequest().getRemoteAddr() : "?";
+        return exchange.getProperty(VisitorRequestReader.CALLER, "?", String.class);
     }
 
     private static Map<String, Object> error(String message) {

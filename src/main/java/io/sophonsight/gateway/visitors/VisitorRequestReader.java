@@ -17,6 +17,7 @@ import jakarta.activation.DataHandler;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.attachment.AttachmentMessage;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,6 +30,9 @@ public class VisitorRequestReader {
 
     /** Field names of the REST API, also the keys of the map handed to validation. */
     static final List<String> TEXT_FIELDS = List.of("name", "startTime", "endTime", "needsAudit", "hostEmployeeId", "reason");
+
+    /** Exchange property: the caller's address, for log lines about refused requests. */
+    public static final String CALLER = "VisitorCaller";
 
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
 
@@ -43,6 +47,9 @@ public class VisitorRequestReader {
     /** Camel step of the REST entry: the request body (JSON or multipart) as a field map. */
     public Map<String, Object> fromHttp(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
+        if (in instanceof PlatformHttpMessage http && http.getRequest() != null) {
+            exchange.setProperty(CALLER, http.getRequest().getRemoteAddr());
+        }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
         if (contentType.startsWith("multipart/form-data")) {
             return fromMultipart(exchange);
@@ -84,7 +91,8 @@ public class VisitorRequestReader {
     /** The file part named {@code photo} (or the only file part), read and its temporary copy removed. */
     private static byte[] photoPart(Exchange exchange) throws IOException {
         byte[] bytes = null;
-        if (exchange.getMessage() instanceof AttachmentMessage attachments && attachments.hasAttachments()) {
+        AttachmentMessage attachments = exchange.getMessage(AttachmentMessage.class);
+        if (attachments != null && attachments.hasAttachments()) {
             DataHandler part = attachments.getAttachment("photo");
             if (part == null && attachments.getAttachmentNames().size() == 1) {
                 part = attachments.getAttachment(attachments.getAttachmentNames().iterator().next());
