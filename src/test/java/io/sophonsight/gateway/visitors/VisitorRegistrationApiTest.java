@@ -308,6 +308,30 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
     }
 
     @Test
+    void pendingRegistrationWhoseKeptPhotoIsLostFailsWithReason() throws Exception {
+        // Given a pending registration (platform down) whose kept photo file has disappeared
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, "/openapi/v1", 0, -1, 503, 0,
+                null, 0, null, null));
+        Answer answer = postJson(visitor("Lost Photo", image("png", 11)));
+        String id = (String) answer.body().get("id");
+        String photoFile = (String) registrationRow(id).get("photo_file");
+        java.nio.file.Files.delete(java.nio.file.Path.of(
+                camelContext.resolvePropertyPlaceholders("{{visitors.photo.folder}}"), photoFile));
+
+        // When the platform is back and the retry runs
+        simulator.faults().clear();
+        retryNow();
+
+        // Then the registration is FAILED with a reason an operator understands, and dead-lettered
+        Answer read = get(id);
+        assertThat(read.body()).containsEntry("status", "FAILED");
+        assertThat((String) read.body().get("statusReason")).contains("photo kept for registration").contains("cannot be read");
+        assertThat(simulator.state().calls(VISITOR_ADD)).isZero();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dead_letter WHERE flow = 'visitor-register' AND payload_ref = ?",
+                Integer.class, id)).isEqualTo(1);
+    }
+
+    @Test
     void unknownRegistrationIdIs404() {
         Answer answer = get("00000000-0000-0000-0000-000000000000");
         assertThat(answer.status()).isEqualTo(404);

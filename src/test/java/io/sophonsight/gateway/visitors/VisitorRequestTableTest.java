@@ -170,4 +170,22 @@ class VisitorRequestTableTest extends VisitorTestSupport {
         assertThat(requestRow(id).get("status")).isEqualTo("DONE");
         assertThat(onlyVisitorOnPlatform().name()).isEqualTo("Waiting Row");
     }
+
+    @Test
+    void rowSeenAgainAfterItsMarkingWasLostIsNotRegisteredTwice() throws Exception {
+        // Given a row that was registered, but whose DONE mark was lost (e.g. the database failed right then)
+        long id = insertValidRequest("Once Only", image("png", 26));
+        runIntakeUntil(processed(id));
+        String registrationId = (String) requestRow(id).get("registration_id");
+        jdbc.update("UPDATE visitor_request SET status = 'NEW', registration_id = NULL WHERE id = ?", id);
+
+        // When the intake sees the row again
+        runIntakeUntil(processed(id));
+
+        // Then it is marked from its existing registration, and the platform holds the visitor once
+        assertThat(requestRow(id).get("status")).isEqualTo("DONE");
+        assertThat(requestRow(id).get("registration_id")).isEqualTo(registrationId);
+        assertThat(simulator.state().visitors()).hasSize(1);
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+    }
 }
