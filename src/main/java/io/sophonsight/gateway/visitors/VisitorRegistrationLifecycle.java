@@ -14,6 +14,8 @@ import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -32,6 +34,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("visitorLifecycle")
 public class VisitorRegistrationLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VisitorRegistrationLifecycle.class);
 
     public static final String PENDING = "PENDING";
     public static final String REGISTERED = "REGISTERED";
@@ -162,16 +166,20 @@ public class VisitorRegistrationLifecycle {
     }
 
     /**
-     * Camel step when the platform stayed unreachable through the call step's retries: PENDING with the
+     * Camel step when the platform stayed unreachable through the call step's retries (or the attempt
+     * failed otherwise, e.g. the platform answered HTTP 4xx to a misconfigured address): PENDING with the
      * next attempt after a doubling delay (never after the deadline), or FAILED once the deadline passed.
      */
     public void unavailable(Exchange exchange) {
-        SophonSightCallException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, SophonSightCallException.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Map<?, ?> row = exchange.getProperty("VisitorRegistration", Map.class);
         Instant now = clock.instant();
         Instant deadline = VisitorTimes.fromColumn(row.get("deadline_at"));
         int attempts = ((Number) row.get("attempts")).intValue();
-        String cause = e.getMessage();
+        String cause = e instanceof SophonSightCallException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (!(e instanceof SophonSightUnavailableException)) {
+            LOG.warn("Attempt {} of visitor registration {} failed unexpectedly", attempts, row.get("id"), e);
+        }
         if (!now.isBefore(deadline)) {
             outcome(exchange, FAILED, "gave up after " + attempts + " attempt(s): the platform stayed unreachable until "
                     + deadline + " (last error: " + cause + ")", null, null, null);

@@ -282,6 +282,23 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
     }
 
     @Test
+    void unexpectedPlatformAnswerKeepsTheRegistrationPendingForTheRetry() {
+        // Given a platform that answers visitor/add once with HTTP 404 (e.g. a proxy in front of it misrouted)
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, VISITOR_ADD, 0, 1, 404, 0,
+                null, 0, null, null));
+
+        // When a visitor is posted, Then it is accepted as pending rather than lost
+        Answer answer = postJson(visitor("Misrouted Visitor", image("png", 12)));
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat((String) answer.body().get("statusReason")).contains("HTTP 404");
+
+        // When the retry runs, Then the visitor is registered
+        retryNow();
+        assertThat(get((String) answer.body().get("id")).body()).containsEntry("status", "REGISTERED");
+        assertThat(onlyVisitorOnPlatform().name()).isEqualTo("Misrouted Visitor");
+    }
+
+    @Test
     void pendingRegistrationPastItsDeadlineFailsWithReasonAndADeadLetter() {
         // Given a pending registration (platform down) whose deadline has passed
         simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, "/openapi/v1", 0, -1, 503, 0,
