@@ -38,6 +38,7 @@ public class VisitorPhotoStore {
         this.folder = Path.of(folder).toAbsolutePath().normalize();
         this.incomingFolder = Path.of(incomingFolder).toAbsolutePath().normalize();
         Files.createDirectories(this.folder);
+        Files.createDirectories(this.incomingFolder);
     }
 
     /**

@@ -223,6 +223,7 @@ public class VisitorRegistrationLifecycle {
         Message in = exchange.getMessage();
         String ref = (String) registration.get("source_ref");
         in.setHeader(REQUEST_ID, ref != null && ref.matches("-?\\d{1,18}") ? (Object) Long.valueOf(ref) : ref);
+        in.setHeader(SOURCE_REF, ref);
         in.setHeader(ID, registration.get("id"));
         switch (status) {
             case REGISTERED -> {
@@ -250,6 +251,11 @@ public class VisitorRegistrationLifecycle {
 
     private static void outcome(Exchange exchange, String status, String reason, Integer platformStatus,
                                 String platformMessage, Instant nextAttempt) {
+        // the platform call's error handler marked the exchange as handled/exhausted before visitor-register
+        // caught the failure; it is an outcome now, so a later failure in the caller gets its own error handling
+        exchange.getExchangeExtension().setErrorHandlerHandled(null);
+        exchange.getExchangeExtension().setRedeliveryExhausted(false);
+        exchange.getExchangeExtension().setFailureHandled(false);
         Message in = exchange.getMessage();
         in.setHeader(STATUS, status);
         in.setHeader(STATUS_REASON, truncate(reason));
