@@ -170,6 +170,15 @@ class DeviceInventoryTest extends GatewayTestSupport {
     }
 
     @Test
+    void scheduleFiresOnTheConfiguredCronOnly() {
+        // Given the gateway's configuration (tests set a cron that never fires, so passes run only on demand)
+        // Then the schedule route is a stateful Quartz trigger on devices.inventory.cron
+        String uri = camelContext.getRoute("device-inventory-schedule").getEndpoint().getEndpointUri();
+        assertThat(uri).startsWith("quartz://device-inventory/schedule").contains("2099").contains("stateful=true");
+        assertThat(camelContext.getRouteController().getRouteStatus("device-inventory-schedule").isStarted()).isTrue();
+    }
+
+    @Test
     void deviceListingAnswersJsonWithRemovedDevicesFlagged() throws Exception {
         // Given two devices, one of which the platform no longer lists
         seedDevices(2);
