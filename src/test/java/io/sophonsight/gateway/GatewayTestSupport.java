@@ -41,6 +41,8 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        // scheduled flows never fire on their own in tests: tests trigger runs through their direct: entries
+        registry.add("devices.inventory.cron", () -> "0 0 0 1 1 ? 2099");
         // visitor schedules off: tests run a retry with direct:visitor-retry and start the table intake on demand
         registry.add("visitors.retry.enabled", () -> "false");
         registry.add("visitors.retry.initial-delay-ms", () -> "0");
