@@ -43,12 +43,11 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
         // scheduled flows never fire on their own in tests: tests trigger runs through their direct: entries
         registry.add("devices.inventory.cron", () -> "0 0 0 1 1 ? 2099");
-        // visitor schedules off: tests run a retry with direct:visitor-retry and start the table intake on demand
-        registry.add("visitors.retry.enabled", () -> "false");
+        // visitor schedules never fire on their own: tests call direct:visitor-retry and poll the request table on demand
+        registry.add("visitors.retry.cron", () -> "0 0 0 1 1 ? 2099");
         registry.add("visitors.retry.initial-delay-ms", () -> "0");
-        registry.add("visitors.intake.enabled", () -> "false");
-        registry.add("visitors.intake.initial-delay-ms", () -> "0");
-        registry.add("visitors.intake.poll-delay-ms", () -> "200");
+        registry.add("visitors.intake.initial-delay-ms", () -> "86400000");
+        registry.add("visitors.intake.poll-delay-ms", () -> "86400000");
     }
 
     @Autowired

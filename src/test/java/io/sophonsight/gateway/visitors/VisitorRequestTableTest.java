@@ -3,23 +3,21 @@ package io.sophonsight.gateway.visitors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.sophonsight.gateway.simulator.SimulatorFaults;
 import io.sophonsight.gateway.simulator.SimulatorState;
+import org.apache.camel.support.ScheduledPollConsumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The table-driven entry: a company system inserts rows into {@code visitor_request}; the intake route
- * (started on demand here, scheduled in production) registers each and marks it DONE, PENDING or FAILED.
+ * (polled on demand here, on its schedule in production) registers each and marks it DONE, PENDING or FAILED.
  */
 class VisitorRequestTableTest extends VisitorTestSupport {
 
@@ -46,35 +44,22 @@ class VisitorRequestTableTest extends VisitorTestSupport {
         return jdbc.queryForMap("SELECT * FROM visitor_request WHERE id = ?", id);
     }
 
-    /** Starts the intake route (its schedule is off in tests), waits for the condition, stops it again. */
-    private void runIntakeUntil(Callable<Boolean> condition) throws Exception {
-        camelContext.getRouteController().startRoute(INTAKE);
-        try {
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(condition);
-        } finally {
-            camelContext.getRouteController().stopRoute(INTAKE);
-        }
-    }
-
-    private Callable<Boolean> processed(long... ids) {
-        return () -> {
-            for (long id : ids) {
-                if ("NEW".equals(requestRow(id).get("status"))) {
-                    return false;
-                }
-            }
-            return true;
-        };
+    /**
+     * Polls the request table now, in this thread, as the schedule would (its first poll is a day away in
+     * tests); returns once every row of the poll is registered and marked.
+     */
+    private void pollIntakeNow() {
+        ((ScheduledPollConsumer) camelContext.getRoute(INTAKE).getConsumer()).run();
     }
 
     @Test
-    void rowIsRegisteredAndMarkedDone() throws Exception {
+    void rowIsRegisteredAndMarkedDone() {
         // Given a request row with a base64 JPEG photo
         byte[] photo = image("jpg", 21);
         long id = insertValidRequest("Table Visitor", photo);
 
         // When the intake polls the table
-        runIntakeUntil(processed(id));
+        pollIntakeNow();
 
         // Then the row is DONE and points at its registration
         Map<String, Object> row = requestRow(id);
@@ -94,14 +79,14 @@ class VisitorRequestTableTest extends VisitorTestSupport {
     }
 
     @Test
-    void badRowIsMarkedFailedWithItsReasonWhileTheNextRowSucceeds() throws Exception {
+    void badRowIsMarkedFailedWithItsReasonWhileTheNextRowSucceeds() {
         // Given a row without a name and with a text file as photo, then a valid row
         OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1);
         long bad = insertRequest(null, start, start.plusHours(1), false, base64("not an image".getBytes()), null);
         long good = insertValidRequest("Good Visitor", image("png", 22));
 
         // When the intake polls the table
-        runIntakeUntil(processed(bad, good));
+        pollIntakeNow();
 
         // Then the bad row is FAILED with every reason, and nothing of it reached the platform
         Map<String, Object> badRow = requestRow(bad);
@@ -124,7 +109,7 @@ class VisitorRequestTableTest extends VisitorTestSupport {
         long outside = insertRequest("Sneaky Visitor", start, start.plusHours(1), false, null, "../../../../etc/hostname");
 
         // When the intake polls the table
-        runIntakeUntil(processed(fromFile, outside));
+        pollIntakeNow();
 
         // Then the file's photo is on the platform, and the path outside the folder is refused
         assertThat(requestRow(fromFile).get("status")).isEqualTo("DONE");
@@ -134,14 +119,14 @@ class VisitorRequestTableTest extends VisitorTestSupport {
     }
 
     @Test
-    void platformRefusalMarksTheRowFailedWithThePlatformsMessage() throws Exception {
+    void platformRefusalMarksTheRowFailedWithThePlatformsMessage() {
         // Given a platform that refuses the next visitor
         simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.BUSINESS, VISITOR_ADD, 0, 1, 0, 4001,
                 "quota exceeded", 0, null, null));
         long id = insertValidRequest("Refused Row", image("png", 24));
 
         // When the intake polls the table
-        runIntakeUntil(processed(id));
+        pollIntakeNow();
 
         // Then the row is FAILED with the platform's message and the id of the refused registration
         Map<String, Object> row = requestRow(id);
@@ -151,14 +136,14 @@ class VisitorRequestTableTest extends VisitorTestSupport {
     }
 
     @Test
-    void unreachablePlatformLeavesTheRowPendingUntilTheRetryRegistersIt() throws Exception {
+    void unreachablePlatformLeavesTheRowPendingUntilTheRetryRegistersIt() {
         // Given a platform that is down
         simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, "/openapi/v1", 0, -1, 503, 0,
                 null, 0, null, null));
         long id = insertValidRequest("Waiting Row", image("png", 25));
 
         // When the intake polls the table, Then the row is PENDING with its registration
-        runIntakeUntil(processed(id));
+        pollIntakeNow();
         assertThat(requestRow(id).get("status")).isEqualTo("PENDING");
         assertThat(requestRow(id).get("registration_id")).isNotNull();
 
@@ -172,20 +157,34 @@ class VisitorRequestTableTest extends VisitorTestSupport {
     }
 
     @Test
-    void rowSeenAgainAfterItsMarkingWasLostIsNotRegisteredTwice() throws Exception {
+    void rowSeenAgainAfterItsMarkingWasLostIsNotRegisteredTwice() {
         // Given a row that was registered, but whose DONE mark was lost (e.g. the database failed right then)
         long id = insertValidRequest("Once Only", image("png", 26));
-        runIntakeUntil(processed(id));
+        pollIntakeNow();
         String registrationId = (String) requestRow(id).get("registration_id");
         jdbc.update("UPDATE visitor_request SET status = 'NEW', registration_id = NULL WHERE id = ?", id);
 
         // When the intake sees the row again
-        runIntakeUntil(processed(id));
+        pollIntakeNow();
 
         // Then it is marked from its existing registration, and the platform holds the visitor once
         assertThat(requestRow(id).get("status")).isEqualTo("DONE");
         assertThat(requestRow(id).get("registration_id")).isEqualTo(registrationId);
         assertThat(simulator.state().visitors()).hasSize(1);
         assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+    }
+
+    @Test
+    void intakeAndRetryRunOnTheirConfiguredSchedules() {
+        // Given the gateway's configuration (tests push the first runs out of reach and trigger them on demand)
+        // Then the intake is a started sql consumer polling every visitors.intake.poll-delay-ms
+        String intake = camelContext.getRoute(INTAKE).getEndpoint().getEndpointUri();
+        assertThat(intake).startsWith("sql://SELECT").contains("delay=86400000").contains("onConsume=")
+                .contains("onConsumeFailed=");
+        assertThat(camelContext.getRouteController().getRouteStatus(INTAKE).isStarted()).isTrue();
+        // And the retry is a started, non-overlapping Quartz trigger on visitors.retry.cron
+        String retry = camelContext.getRoute("visitor-retry-schedule").getEndpoint().getEndpointUri();
+        assertThat(retry).startsWith("quartz://visitors/retry").contains("2099").contains("stateful=true");
+        assertThat(camelContext.getRouteController().getRouteStatus("visitor-retry-schedule").isStarted()).isTrue();
     }
 }
