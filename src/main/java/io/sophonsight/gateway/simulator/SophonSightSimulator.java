@@ -47,7 +47,7 @@ public class SophonSightSimulator implements AutoCloseable {
     private final String appkey;
     private final String secret;
     private final SimulatorPusher pusher;
-    private final boolean downloadAsEnvelope;
+    private volatile boolean downloadAsEnvelope;
     private HttpServer server;
     private ExecutorService executor;
     private ScheduledExecutorService pushSchedule;
@@ -59,6 +59,19 @@ public class SophonSightSimulator implements AutoCloseable {
         this.secret = secret;
         this.pusher = new SimulatorPusher(state, mapper, pushConfig.accessUrl(), pushConfig.deviceStatusUrl());
         this.downloadAsEnvelope = downloadAsEnvelope;
+    }
+
+    /**
+     * Switches how pic/download answers at runtime: a JSON envelope with base64 {@code data.photoByteStr}
+     * (true) or the image stream (false, the default), so tests and demos can exercise both styles
+     * of spec §3.2 against one running simulator.
+     */
+    public void setPhotoDownloadAsEnvelope(boolean asEnvelope) {
+        this.downloadAsEnvelope = asEnvelope;
+    }
+
+    public boolean photoDownloadAsEnvelope() {
+        return downloadAsEnvelope;
     }
 
     public SimulatorState state() {
