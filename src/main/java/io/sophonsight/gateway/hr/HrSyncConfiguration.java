@@ -9,17 +9,17 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The thread pool profile {@code hr-sync-people} that sends the people of a run in parallel
+ * The thread pool profile {@code hrSyncPeoplePool} that sends the people of a run in parallel
  * ({@code hr.sync.parallelism}, default 4). A Camel profile rather than an Executor bean, so Spring
  * Boot's own task executor stays auto-configured; Camel creates, names and shuts down the pool.
  */
 @Configuration(proxyBeanMethods = false)
 public class HrSyncConfiguration {
 
-    /** Profile id named by the people split of routes/hr-sync.camel.yaml ({@code executorService}). */
-    public static final String PEOPLE_POOL = "hr-sync-people";
+    /** Profile id named by the people split of routes/hr-sync.camel.yaml ({@code executorService}); also this bean's name. */
+    public static final String PEOPLE_POOL = "hrSyncPeoplePool";
 
-    @Bean
+    @Bean(PEOPLE_POOL)
     public CamelContextConfiguration hrSyncPeoplePool(@Value("${hr.sync.parallelism:4}") int parallelism) {
         return new CamelContextConfiguration() {
             @Override
