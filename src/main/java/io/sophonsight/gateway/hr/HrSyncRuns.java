@@ -35,17 +35,20 @@ public class HrSyncRuns {
     private final boolean dryRunAlways;
     private final long progressIntervalMs;
     private final Duration watermarkOverlap;
+    private final Duration runRetention;
     private final AtomicReference<HrSyncRun> active = new AtomicReference<>();
     private volatile HrSyncRun last;
 
     public HrSyncRuns(HrSyncStateStore store,
                       @Value("${hr.sync.dry-run:false}") boolean dryRunAlways,
                       @Value("${hr.sync.progress-interval:10s}") Duration progressInterval,
-                      @Value("${hr.sync.watermark-overlap:60s}") Duration watermarkOverlap) {
+                      @Value("${hr.sync.watermark-overlap:60s}") Duration watermarkOverlap,
+                      @Value("${hr.sync.run-retention:90d}") Duration runRetention) {
         this.store = store;
         this.dryRunAlways = dryRunAlways;
         this.progressIntervalMs = progressInterval.toMillis();
         this.watermarkOverlap = watermarkOverlap;
+        this.runRetention = runRetention;
     }
 
     /**
@@ -74,14 +77,16 @@ public class HrSyncRuns {
             active.set(null);
             throw e;
         }
-        LOG.info("HR sync run {} ({}{}) started{}", run.getId(), run.getMode(), run.isDryRun() ? ", dry run" : "",
+        LOG.debug("HR sync run {} ({}{}) started{}", run.getId(), run.getMode(), run.isDryRun() ? ", dry run" : "",
                 since == null ? "" : ", reading HR changes since " + since);
         return run;
     }
 
     /** Records what the plan rejected locally (dead_letter, once per row and reason) and logs the plan. */
     public void planned(HrSyncRun run, HrSyncPlan plan) {
-        LOG.info("HR sync run {} plan: {}", run.getId(), plan.describe());
+        if (plan.getWorkload() > 0 || !plan.getRejections().isEmpty() || plan.getHeld() > 0 || run.isDryRun()) {
+            LOG.info("HR sync run {} ({}) plan: {}", run.getId(), run.getMode(), plan.describe());
+        }
         if (run.isDryRun()) {
             run.message("dry run, nothing sent: " + plan.describe());
             for (HrSyncPlan.Rejection rejection : plan.getRejections()) {
@@ -180,6 +185,7 @@ public class HrSyncRuns {
         }
         try {
             store.finishRun(run);
+            store.forgetRunsBefore(java.time.Instant.now().minus(runRetention));
         } finally {
             active.compareAndSet(run, null);
             last = run;
@@ -190,6 +196,11 @@ public class HrSyncRuns {
             LOG.warn(run.summary());
         }
         return run;
+    }
+
+    /** Answer of {@code POST /api/hr-sync/run}: the run that was asked for. */
+    public Map<String, Object> accepted(String mode, String dryRun) {
+        return Map.of("started", mode, "dryRun", dryRunAlways || "true".equalsIgnoreCase(dryRun));
     }
 
     /** What an operator asks first: is a run going, how did the last one end, are deletes held. */

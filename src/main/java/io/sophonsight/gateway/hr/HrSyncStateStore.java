@@ -133,6 +133,11 @@ public class HrSyncStateStore {
                 truncate(run.getMessage()), run.getId());
     }
 
+    /** Keeps the audit trail bounded: runs that started before this instant are dropped. */
+    public void forgetRunsBefore(java.time.Instant cutoff) {
+        jdbc.update("DELETE FROM sync_run WHERE started_at < ? AND status <> 'RUNNING'", Timestamp.from(cutoff));
+    }
+
     /** Where the next incremental run starts reading: the watermark of the last run that completed. */
     public Timestamp lastWatermark() {
         List<Timestamp> found = jdbc.queryForList("SELECT watermark FROM sync_run WHERE status = 'COMPLETED' "

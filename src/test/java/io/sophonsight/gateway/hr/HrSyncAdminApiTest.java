@@ -29,7 +29,7 @@ class HrSyncAdminApiTest extends HrSyncTestSupport {
 
         // Then it is accepted at once, and the platform soon holds HR
         assertThat(started.statusCode()).isEqualTo(202);
-        assertThat(started.body()).contains("\"started\": \"FULL\"");
+        assertThat(started.body()).contains("\"started\":\"FULL\"").contains("\"dryRun\":false");
         await().atMost(Duration.ofSeconds(30)).until(() -> simulator.state().people().size() == 200
                 && runs.active() == null);
         assertPlatformEqualsHr();
