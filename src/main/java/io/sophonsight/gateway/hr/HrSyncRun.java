@@ -38,6 +38,8 @@ public class HrSyncRun {
     private final AtomicReference<Timestamp> maxSeen = new AtomicReference<>();
     private final AtomicReference<Timestamp> oldestFailure = new AtomicReference<>();
     private volatile long lastProgressLog = System.nanoTime();
+    /** Set by the first parallel task that finds the platform unavailable: the others skip their call. */
+    private final AtomicReference<Exception> stopCause = new AtomicReference<>();
 
     HrSyncRun(HrSyncMode mode, boolean dryRun, Timestamp since, long progressIntervalMs) {
         this.mode = mode;
@@ -120,6 +122,19 @@ public class HrSyncRun {
     }
 
     /** The summary line of the run. */
+    /** Asks the run to stop: tasks not yet started skip the platform, tasks in flight finish first. */
+    public void stop(Exception cause) {
+        stopCause.compareAndSet(null, cause);
+    }
+
+    public boolean isStopping() {
+        return stopCause.get() != null;
+    }
+
+    public Exception getStopCause() {
+        return stopCause.get();
+    }
+
     public String summary() {
         return String.format("HR sync run %d (%s%s) %s in %.1f s: created=%d updated=%d deleted=%d failed=%d rejected=%d "
                         + "held=%d unchanged=%d%s", id, mode, dryRun ? ", dry run" : "", status,

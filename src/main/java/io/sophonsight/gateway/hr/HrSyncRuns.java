@@ -161,6 +161,18 @@ public class HrSyncRuns {
 
     // ---- end of a run ----
 
+    /** A parallel task found the platform unavailable: the run stops once the tasks in flight are done. */
+    public void stopAfterInFlight(HrSyncRun run, Exception cause) {
+        run.stop(cause);
+    }
+
+    /** After the parallel people step: a run asked to stop fails now, when no call is in flight any more. */
+    public void failIfStopped(HrSyncRun run) throws Exception {
+        if (run.isStopping()) {
+            throw run.getStopCause();
+        }
+    }
+
     public void completed(HrSyncRun run) {
         run.end(run.isDryRun() ? "DRY_RUN" : "COMPLETED", null);
     }
