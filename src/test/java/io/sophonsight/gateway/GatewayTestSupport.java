@@ -41,6 +41,17 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        // HR sync runs only when a test sends to direct:hr-sync-run, never on a schedule behind other tests' backs
+        registry.add("hr.sync.schedule.first-run-delay", () -> "86400000");
+        registry.add("hr.sync.schedule.incremental-cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("hr.sync.schedule.full-cron", () -> "0 0 0 1 1 ? 2099");
+        // scheduled flows never fire on their own in tests: tests trigger runs through their direct: entries
+        registry.add("devices.inventory.cron", () -> "0 0 0 1 1 ? 2099");
+        // visitor schedules never fire on their own: tests call direct:visitor-retry and poll the request table on demand
+        registry.add("visitors.retry.cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("visitors.retry.initial-delay-ms", () -> "0");
+        registry.add("visitors.intake.initial-delay-ms", () -> "86400000");
+        registry.add("visitors.intake.poll-delay-ms", () -> "86400000");
         // no scheduled simulator pushes: tests push explicitly (POST /simulator/push/... or HTTP)
         registry.add("simulator.push.interval", () -> "0s");
         // fast fan-out polling and retries, few attempts before a dead letter
@@ -48,6 +59,8 @@ public abstract class GatewayTestSupport {
         registry.add("push.fanout.initial-delay-ms", () -> "50");
         registry.add("push.fanout.max-delay-ms", () -> "200");
         registry.add("push.fanout.max-attempts", () -> "3");
+        // silence detection never fires on its own: tests send to direct:push-silence-check
+        registry.add("push.silence.check-cron", () -> "0 0 0 1 1 ? 2099");
     }
 
     @Autowired

@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Plans the files of an event's base64 images. Names are generated from the gateway's own event id
- * and the image slot ({@code photos/2026/11/28/42-face.jpg}), never taken from the payload, so no
+ * and the image slot ({@code access-photos/2026/11/28/42-face.jpg}), never taken from the payload, so no
  * {@code photoId} can steer a file out of the photo folder. The same event always gets the same
  * names, so a retried fan-out overwrites instead of piling up copies.
  */

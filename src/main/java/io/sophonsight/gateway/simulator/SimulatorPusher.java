@@ -35,7 +35,13 @@ public class SimulatorPusher {
      * Where pushes go: the user system's URLs for access records and device status (may include
      * {@code ?key=}). Read at each push, so they may name the gateway's port once it is known.
      */
-    public record Config(Supplier<String> accessUrl, Supplier<String> deviceStatusUrl) { }
+    public record Config(Supplier<String> accessUrl, Supplier<String> deviceStatusUrl) {
+
+        /** Fixed URLs (the standalone simulator). */
+        public Config(String accessUrl, String deviceStatusUrl) {
+            this(() -> accessUrl, () -> deviceStatusUrl);
+        }
+    }
 
     /** The outcome of one push: where it went, what came back. */
     public record PushResult(String kind, String url, int httpStatus, String responseBody, String error) { }

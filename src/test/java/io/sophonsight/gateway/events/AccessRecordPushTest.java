@@ -191,10 +191,10 @@ class AccessRecordPushTest extends PushTestSupport {
 
         // Then the three files are inside the photo folder, named after the gateway's event id
         Map<String, Object> record = awaitRecord("E-IMG", passTime);
-        Path photos = DATA_DIR.resolve("photos").toRealPath();
+        Path photos = DATA_DIR.resolve("access-photos").toRealPath();
         for (String column : List.of("enrolled_photo_file", "scene_photo_file", "face_photo_file")) {
             String file = (String) record.get(column);
-            assertThat(file).matches("photos/\\d{4}/\\d{2}/\\d{2}/" + record.get("event_id") + "-[a-z]+\\.jpg");
+            assertThat(file).matches("access-photos/\\d{4}/\\d{2}/\\d{2}/" + record.get("event_id") + "-[a-z]+\\.jpg");
             Path real = DATA_DIR.resolve(file).toRealPath();
             assertThat(real.startsWith(photos)).isTrue();
             assertThat(Files.readAllBytes(real)).isEqualTo(JPEG);
