@@ -48,6 +48,10 @@ public abstract class GatewayTestSupport {
         registry.add("push.fanout.initial-delay-ms", () -> "50");
         registry.add("push.fanout.max-delay-ms", () -> "200");
         registry.add("push.fanout.max-attempts", () -> "3");
+        // access-record pollers never fire on their own: tests run them through direct:access-record-poll
+        registry.add("query.records.employee.cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("query.records.stranger.cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("query.records.visitor.cron", () -> "0 0 0 1 1 ? 2099");
     }
 
     @Autowired
