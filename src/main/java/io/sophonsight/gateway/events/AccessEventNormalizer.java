@@ -18,7 +18,8 @@ import static io.sophonsight.gateway.push.PushJson.number;
 import static io.sophonsight.gateway.push.PushJson.text;
 
 /**
- * Turns an access-record push of either form (spec §4.1: platform form P, AI-box form B) into the
+ * Turns an access-record push of either form (spec §4.1: platform form P, AI-box form B), or a
+ * query record (spec §3.5, {@link #fromQuery}), into the
  * gateway's one canonical access event, a Map with the keys of {@link AccessEvent}. Numbers sent as
  * strings are accepted, ids are trimmed, unknown person types are kept as {@code unknown} (with the
  * type as sent in {@code rawPersonType}) so the router sends them to the unclassified lane.
