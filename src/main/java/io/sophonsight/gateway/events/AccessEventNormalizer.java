@@ -202,6 +202,15 @@ public class AccessEventNormalizer {
         };
     }
 
+    private static boolean hasWhitespace(String value) {
+        for (int i = 0, n = value.length(); i < n; i++) {
+            if (value.charAt(i) <= ' ') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Keeps a base64 image (validated, whitespace and any data-URL prefix removed) under its canonical slot. */
     private static void image(Map<String, String> images, String slot, JsonNode parent, String field) {
         JsonNode node = parent.get(field);
@@ -216,7 +225,7 @@ public class AccessEventNormalizer {
         if (comma >= 0) {
             value = value.substring(comma + 1);
         }
-        if (value.chars().anyMatch(Character::isWhitespace)) {
+        if (hasWhitespace(value)) {
             value = value.replaceAll("\\s+", ""); // MIME-style line breaks
         }
         if (value.isEmpty()) {

@@ -77,6 +77,11 @@ class PushIngestBenchmark extends PushTestSupport {
         LongFunction<byte[]> withImages = t -> event(t, image);
         List<Result> results = new ArrayList<>();
         try {
+            // JIT warm-up of both receivers before anything is measured, so order does not favour either
+            run(baselineUrl, small, THREADS, WARM_UP.multipliedBy(2), null);
+            run(gatewayUrl, small, THREADS, WARM_UP.multipliedBy(2), null);
+            run(gatewayUrl, withImages, 4, WARM_UP, null);
+            awaitFanoutDrained();
             results.addAll(compare("small events, " + THREADS + " clients", baselineUrl, gatewayUrl,
                     (target, url) -> closedLoop("small events, " + THREADS + " clients", target, url, small, THREADS)));
             results.addAll(compare("small events at " + FIXED_RATE + "/s", baselineUrl, gatewayUrl,
