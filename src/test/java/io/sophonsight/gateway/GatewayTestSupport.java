@@ -52,6 +52,17 @@ public abstract class GatewayTestSupport {
         registry.add("query.records.employee.cron", () -> "0 0 0 1 1 ? 2099");
         registry.add("query.records.stranger.cron", () -> "0 0 0 1 1 ? 2099");
         registry.add("query.records.visitor.cron", () -> "0 0 0 1 1 ? 2099");
+        // HR sync runs only when a test sends to direct:hr-sync-run, never on a schedule behind other tests' backs
+        registry.add("hr.sync.schedule.first-run-delay", () -> "86400000");
+        registry.add("hr.sync.schedule.incremental-cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("hr.sync.schedule.full-cron", () -> "0 0 0 1 1 ? 2099");
+        // scheduled flows never fire on their own in tests: tests trigger runs through their direct: entries
+        registry.add("devices.inventory.cron", () -> "0 0 0 1 1 ? 2099");
+        // visitor schedules never fire on their own: tests call direct:visitor-retry and poll the request table on demand
+        registry.add("visitors.retry.cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("visitors.retry.initial-delay-ms", () -> "0");
+        registry.add("visitors.intake.initial-delay-ms", () -> "86400000");
+        registry.add("visitors.intake.poll-delay-ms", () -> "86400000");
     }
 
     @Autowired

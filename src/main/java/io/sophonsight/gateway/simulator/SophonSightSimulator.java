@@ -47,7 +47,7 @@ public class SophonSightSimulator implements AutoCloseable {
     private final String appkey;
     private final String secret;
     private final SimulatorPusher pusher;
-    private final boolean downloadAsEnvelope;
+    private volatile boolean downloadAsEnvelope;
     private HttpServer server;
     private ExecutorService executor;
     private ScheduledExecutorService pushSchedule;
@@ -59,6 +59,19 @@ public class SophonSightSimulator implements AutoCloseable {
         this.secret = secret;
         this.pusher = new SimulatorPusher(state, mapper, pushConfig.accessUrl(), pushConfig.deviceStatusUrl());
         this.downloadAsEnvelope = downloadAsEnvelope;
+    }
+
+    /**
+     * Switches how pic/download answers at runtime: a JSON envelope with base64 {@code data.photoByteStr}
+     * (true) or the image stream (false, the default), so tests and demos can exercise both styles
+     * of spec §3.2 against one running simulator.
+     */
+    public void setPhotoDownloadAsEnvelope(boolean asEnvelope) {
+        this.downloadAsEnvelope = asEnvelope;
+    }
+
+    public boolean photoDownloadAsEnvelope() {
+        return downloadAsEnvelope;
     }
 
     public SimulatorState state() {
@@ -79,6 +92,11 @@ public class SophonSightSimulator implements AutoCloseable {
 
     /** Binds the port (0 = any free port) and, when {@code pushIntervalMs > 0}, starts the scheduled pushes. */
     public synchronized void start(String host, int port, long pushIntervalMs) throws IOException {
+        // The JDK server writes headers and body separately; without TCP_NODELAY every answer waits for the
+        // client's delayed ACK (~40 ms per call). Read once per JVM, so set before the first server is created.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         server = HttpServer.create(new InetSocketAddress(host, port), 128);
         executor = Executors.newFixedThreadPool(32, r -> {
             Thread t = new Thread(r, "sophonsight-simulator");

@@ -74,6 +74,23 @@ public class SophonSightResponseReader {
         throw new SophonSightUnavailableException(path, -1, reason, cause);
     }
 
+    /**
+     * Camel step of {@code sophonsight-call}: rethrows the failure of the attempts with the error-handler
+     * marks cleared, so the calling flow's own onException / routeConfiguration handles it like any
+     * other failure of one of its steps (instead of treating it as already handled and exhausted).
+     */
+    public void rethrowToCaller(Exchange exchange) throws Exception {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        exchange.removeProperty(Exchange.FAILURE_ENDPOINT);
+        exchange.removeProperty(Exchange.FAILURE_ROUTE_ID);
+        exchange.getExchangeExtension().setRedeliveryExhausted(false);
+        exchange.getExchangeExtension().setFailureHandled(false);
+        exchange.getExchangeExtension().setErrorHandlerHandled(null);
+        exchange.getMessage().removeHeaders("CamelRedelivery*");
+        throw failure == null ? new IllegalStateException("SophonSight call failed without an exception") : failure;
+    }
+
     private static boolean looksLikeJson(String contentType, byte[] body) {
         if (contentType.contains("json")) {
             return true;

@@ -83,6 +83,39 @@ class SophonSightCallStepTest extends GatewayTestSupport {
     }
 
     @Test
+    void callersOwnErrorHandlingSeesTheTypedErrorAfterTheCallStepGaveUp() throws Exception {
+        // Given a flow whose route-level onException handles refusals (as a routeConfiguration would)
+        camelContext.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:caller-with-own-error-handling").routeId("test-caller-with-own-error-handling")
+                        .onException(SophonSightBusinessException.class).handled(true)
+                            .setBody(simple("handled by caller: ${exception.status}")).end()
+                        .onException(SophonSightUnavailableException.class).handled(true)
+                            .setBody(simple("caller saw unavailable: ${exception.path}")).end()
+                        .to("direct:sophonsight-call");
+            }
+        });
+        try {
+            // When the call step is refused by the platform
+            Object refused = producer.requestBodyAndHeader("direct:caller-with-own-error-handling",
+                    dept("D-8", "Orphan", "NO-SUCH-PARENT"), SophonSightSigner.PATH_HEADER, ADD_DEPT);
+            // Then the caller's handler ran (not swallowed as "already handled" by the call step)
+            assertThat(refused).isEqualTo("handled by caller: " + io.sophonsight.gateway.simulator.SimulatedOpenApi.PARENT_NOT_FOUND);
+
+            // And the same holds after the call step exhausted its retries on an unavailable platform
+            simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, -1, 503, 0,
+                    null, 0, null, null));
+            Object unavailable = producer.requestBodyAndHeader("direct:caller-with-own-error-handling",
+                    dept("D-9", "Lab", ""), SophonSightSigner.PATH_HEADER, ADD_DEPT);
+            assertThat(unavailable).isEqualTo("caller saw unavailable: " + ADD_DEPT);
+        } finally {
+            camelContext.getRouteController().stopRoute("test-caller-with-own-error-handling");
+            camelContext.removeRoute("test-caller-with-own-error-handling");
+        }
+    }
+
+    @Test
     void serverErrorIsRetriedThenSucceeds() {
         // Given a platform that answers HTTP 503 twice, then recovers
         simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, 2, 503, 0,
@@ -97,17 +130,19 @@ class SophonSightCallStepTest extends GatewayTestSupport {
         assertThat(simulator.state().org("D-4")).isNotNull();
     }
 
-    @Test
-    void persistentServerErrorIsRetriedThenFailsAsUnavailable() {
-        // Given a platform that keeps answering HTTP 500
-        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, -1, 500, 0,
+    @org.junit.jupiter.params.ParameterizedTest(name = "HTTP {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {500, 503})
+    void persistentServerErrorIsRetriedThenFailsAsUnavailable(int httpStatus) {
+        // Given a platform that keeps answering a server error
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, -1, httpStatus, 0,
                 null, 0, null, null));
 
-        // When a department is sent, Then after 1 + 3 attempts the flow gets the typed unavailable error
+        // When a department is sent, Then after exactly 1 + 3 attempts (no hidden HTTP-client retries)
+        // the flow gets the typed unavailable error
         assertThatThrownBy(() -> call(ADD_DEPT, dept("D-5", "Lab", "")))
                 .cause().isInstanceOfSatisfying(SophonSightUnavailableException.class, e -> {
                     assertThat(e.getPath()).isEqualTo(ADD_DEPT);
-                    assertThat(e.getStatus()).isEqualTo(500);
+                    assertThat(e.getStatus()).isEqualTo(httpStatus);
                 });
         assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(4);
     }

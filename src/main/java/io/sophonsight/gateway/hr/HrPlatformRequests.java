@@ -1,0 +1,59 @@
+package io.sophonsight.gateway.hr;
+
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+/** Builds the business fields of the platform calls (spec §3.1, §3.2) from the changes of a plan. */
+@Component("hrPlatformRequests")
+public class HrPlatformRequests {
+
+    /** {@code syncdept/addOrEdit}: an empty thirdParentId puts the org at the top level. */
+    public Map<String, Object> org(HrChange.OrgUpsert org) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", org.name());
+        fields.put("thirdId", org.thirdId());
+        fields.put("thirdParentId", org.parentId());
+        return fields;
+    }
+
+    /** {@code pic/upload}: the photo bytes as base64, named after the person. */
+    public Map<String, Object> photoUpload(HrChange.PersonUpsert person) {
+        byte[] bytes = person.getPhotoBytes();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("photoName", person.getThirdId() + (isPng(bytes) ? ".png" : ".jpg"));
+        fields.put("photoByteStr", Base64.getEncoder().encodeToString(bytes));
+        return fields;
+    }
+
+    /**
+     * {@code syncuser/addOrEdit}: facePicture always carries the face the person must keep, because
+     * an empty one on edit deletes the face (spec §3.2); empty only when HR has no photo.
+     */
+    public Map<String, Object> person(HrChange.PersonUpsert person) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("name", person.getName());
+        fields.put("thirdId", person.getThirdId());
+        fields.put("thirdDeptId", person.getDepartmentId());
+        fields.put("jobNumber", nullToEmpty(person.getJobNumber()));
+        fields.put("mail", nullToEmpty(person.getMail()));
+        fields.put("phone", nullToEmpty(person.getPhone()));
+        fields.put("facePicture", nullToEmpty(person.getPhotoId()));
+        return fields;
+    }
+
+    /** {@code syncuser/delete} or {@code syncdept/delete}: at most 50 ids, already batched by the planner. */
+    public Map<String, Object> delete(HrChange.DeleteBatch batch) {
+        return Map.of("thirdIds", batch.thirdIds());
+    }
+
+    private static boolean isPng(byte[] bytes) {
+        return bytes != null && bytes.length > 4 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G';
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+}

@@ -1,0 +1,242 @@
+package io.sophonsight.gateway.hr;
+
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
+import io.sophonsight.gateway.sophonsight.SophonSightCallException;
+import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * The bookkeeping of sync runs: starts a run (one at a time), records each platform outcome in
+ * {@code sync_state} and the run's counts, and ends the run with its {@code sync_run} row and one
+ * summary line. Called step by step from {@code routes/hr-sync.camel.yaml}.
+ */
+@Component("hrSyncRuns")
+public class HrSyncRuns {
+
+    /** Exchange property holding the current {@link HrSyncRun}. */
+    public static final String RUN = "hrRun";
+    /** Exchange property holding the {@link HrChange} being sent. */
+    public static final String CHANGE = "hrChange";
+    static final String FLOW = "hr-sync-run";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HrSyncRuns.class);
+
+    private final HrSyncStateStore store;
+    private final boolean dryRunAlways;
+    private final long progressIntervalMs;
+    private final Duration watermarkOverlap;
+    private final Duration runRetention;
+    private final AtomicReference<HrSyncRun> active = new AtomicReference<>();
+    private volatile HrSyncRun last;
+
+    public HrSyncRuns(HrSyncStateStore store,
+                      @Value("${hr.sync.dry-run:false}") boolean dryRunAlways,
+                      @Value("${hr.sync.progress-interval:10s}") Duration progressInterval,
+                      @Value("${hr.sync.watermark-overlap:60s}") Duration watermarkOverlap,
+                      @Value("${hr.sync.run-retention:90d}") Duration runRetention) {
+        this.store = store;
+        this.dryRunAlways = dryRunAlways;
+        this.progressIntervalMs = progressInterval.toMillis();
+        this.watermarkOverlap = watermarkOverlap;
+        this.runRetention = runRetention;
+    }
+
+    /**
+     * Starts a run, or answers null when one is already going (a schedule firing during a long run).
+     * An incremental run without a watermark yet (nothing completed so far) runs as a full one.
+     */
+    public HrSyncRun begin(String mode, String dryRun) {
+        HrSyncMode requested = mode == null || mode.isBlank() ? HrSyncMode.FULL : HrSyncMode.valueOf(mode.trim().toUpperCase());
+        Timestamp since = null;
+        if (requested == HrSyncMode.INCREMENTAL) {
+            Timestamp watermark = store.lastWatermark();
+            if (watermark == null) {
+                requested = HrSyncMode.FULL;
+            } else {
+                since = new Timestamp(watermark.getTime() - watermarkOverlap.toMillis());
+            }
+        }
+        HrSyncRun run = new HrSyncRun(requested, dryRunAlways || "true".equalsIgnoreCase(dryRun), since, progressIntervalMs);
+        if (!active.compareAndSet(null, run)) {
+            LOG.info("HR sync ({}) skipped: run {} is still going", requested, active.get().getId());
+            return null;
+        }
+        try {
+            run.id(store.startRun(run));
+        } catch (RuntimeException e) {
+            active.set(null);
+            throw e;
+        }
+        LOG.debug("HR sync run {} ({}{}) started{}", run.getId(), run.getMode(), run.isDryRun() ? ", dry run" : "",
+                since == null ? "" : ", reading HR changes since " + since);
+        return run;
+    }
+
+    /** Records what the plan rejected locally (dead_letter, once per row and reason) and logs the plan. */
+    public void planned(HrSyncRun run, HrSyncPlan plan) {
+        if (plan.getWorkload() > 0 || !plan.getRejections().isEmpty() || plan.getHeld() > 0 || run.isDryRun()) {
+            LOG.info("HR sync run {} ({}) plan: {}", run.getId(), run.getMode(), plan.describe());
+        }
+        if (run.isDryRun()) {
+            run.message("dry run, nothing sent: " + plan.describe());
+            for (HrSyncPlan.Rejection rejection : plan.getRejections()) {
+                LOG.info("HR sync run {} would reject {} {}: {}", run.getId(), rejection.kind(), rejection.thirdId(), rejection.reason());
+            }
+            return;
+        }
+        for (HrSyncPlan.Rejection rejection : plan.getRejections()) {
+            LOG.warn("HR sync run {} rejected {} '{}': {}", run.getId(), rejection.kind(), rejection.thirdId(), rejection.reason());
+            store.rejected(FLOW, rejection);
+        }
+        for (String forgotten : plan.getForgotten()) {
+            String[] kindAndId = forgotten.split(":", 2);
+            store.forget(kindAndId[0], List.of(kindAndId[1]));
+        }
+    }
+
+    // ---- outcomes of platform calls ----
+
+    public void orgSynced(HrSyncRun run, HrChange.OrgUpsert org, Object data) {
+        store.synced(HrChange.ORG, org.thirdId(), org.parentId(), org.contentHash(), null, null, platformId(data));
+        count(run, org.create());
+    }
+
+    public void photoUploaded(HrSyncRun run, HrChange.PersonUpsert person, Object data) {
+        Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
+        if (photoId == null || photoId.toString().isBlank()) {
+            throw new SophonSightBusinessException("/openapi/v1/pic/upload", -1, "upload answered without a photoId");
+        }
+        person.photoUploaded(photoId.toString());
+        store.photoUploaded(person.getThirdId(), person.getPhotoHash(), person.getPhotoId());
+    }
+
+    public void personSynced(HrSyncRun run, HrChange.PersonUpsert person, Object data) {
+        store.synced(HrChange.PERSON, person.getThirdId(), person.getDepartmentId(), person.getContentHash(),
+                person.getPhotoHash(), person.getPhotoId() == null || person.getPhotoId().isEmpty() ? null : person.getPhotoId(),
+                platformId(data));
+        count(run, person.isCreate());
+    }
+
+    public void deleted(HrSyncRun run, HrChange.DeleteBatch batch) {
+        store.forget(batch.kind(), batch.thirdIds());
+        run.deleted(batch.thirdIds().size());
+    }
+
+    /**
+     * The platform refused one record (or one delete batch): the reason is kept on its sync_state
+     * row for the next run to retry, the run counts it and goes on. Called by the shared
+     * {@code hr-sync-record} route configuration.
+     */
+    public void refused(Exchange exchange) {
+        HrSyncRun run = exchange.getProperty(RUN, HrSyncRun.class);
+        HrChange change = exchange.getProperty(CHANGE, HrChange.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause instanceof SophonSightCallException call ? call.getMessage()
+                : cause == null ? "refused" : cause.toString();
+        if (change == null || run == null) {
+            LOG.warn("HR sync: a platform refusal outside of a run: {}", reason);
+            return;
+        }
+        for (String thirdId : change.thirdIds()) {
+            store.refused(change.kind(), thirdId, reason);
+        }
+        if (change instanceof HrChange.PersonUpsert person && person.isReusesPendingPhoto()) {
+            // the earlier upload was given one more chance and refused too: the next attempt uploads afresh
+            store.clearPendingPhoto(person.getThirdId());
+        }
+        LOG.warn("HR sync run {}: platform refused {} {}: {}", run.getId(), change.kind(),
+                change.thirdIds().size() == 1 ? change.thirdIds().get(0) : change.thirdIds().size() + " ids", reason);
+        run.failed(change.thirdIds().size(), change instanceof HrChange.PersonUpsert p ? p.getUpdatedAt() : null);
+    }
+
+    // ---- end of a run ----
+
+    public void completed(HrSyncRun run) {
+        run.end(run.isDryRun() ? "DRY_RUN" : "COMPLETED", null);
+    }
+
+    /** The run stopped early (platform unavailable, HR unreadable): whatever was confirmed stays recorded, the rest waits. */
+    public void aborted(HrSyncRun run, Exception cause) {
+        Throwable root = cause;
+        while (root != null && !(root instanceof SophonSightCallException) && root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        Throwable reported = root instanceof SophonSightCallException ? root : cause;
+        String reason = reported == null ? "unknown failure" : reported.getMessage();
+        boolean unavailable = reported instanceof SophonSightUnavailableException;
+        run.end(unavailable ? "ABORTED" : "FAILED", (unavailable ? "platform unavailable, the next run picks up the rest: "
+                : "run failed: ") + reason);
+    }
+
+    /** Always last: writes the sync_run row, logs the summary line, lets the next run start. */
+    public HrSyncRun finish(HrSyncRun run) {
+        if (run.getEndedAt() == null) {
+            run.end("FAILED", "run ended without an outcome");
+        }
+        try {
+            store.finishRun(run);
+            store.forgetRunsBefore(java.time.Instant.now().minus(runRetention));
+        } finally {
+            active.compareAndSet(run, null);
+            last = run;
+        }
+        if ("COMPLETED".equals(run.getStatus()) || "DRY_RUN".equals(run.getStatus())) {
+            LOG.info(run.summary());
+        } else {
+            LOG.warn(run.summary());
+        }
+        return run;
+    }
+
+    /** Answer of {@code POST /api/hr-sync/run}: the run that was asked for. */
+    public Map<String, Object> accepted(String mode, String dryRun) {
+        return Map.of("started", mode, "dryRun", dryRunAlways || "true".equalsIgnoreCase(dryRun));
+    }
+
+    /** What an operator asks first: is a run going, how did the last one end, are deletes held. */
+    public Map<String, Object> status(HrDeletionGuard guard) {
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        HrSyncRun running = active.get();
+        HrSyncRun ended = last;
+        status.put("running", running == null ? null : running.summary());
+        status.put("lastRun", ended == null ? null : ended.summary());
+        status.put("heldPersonDeletes", guard.getHeldPersonDeletes());
+        status.put("heldOrgDeletes", guard.getHeldOrgDeletes());
+        status.put("heldSince", guard.getHeldSince());
+        status.put("confirmationPending", guard.isConfirmationPending());
+        return status;
+    }
+
+    /** The run going on now, or null. */
+    public HrSyncRun active() {
+        return active.get();
+    }
+
+    /** The last run that ended, or null. */
+    public HrSyncRun last() {
+        return last;
+    }
+
+    private static void count(HrSyncRun run, boolean create) {
+        if (create) {
+            run.created();
+        } else {
+            run.updated();
+        }
+    }
+
+    private static String platformId(Object data) {
+        Object id = data instanceof Map<?, ?> map ? map.get("id") : null;
+        return id == null ? null : id.toString();
+    }
+}

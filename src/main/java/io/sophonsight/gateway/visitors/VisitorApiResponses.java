@@ -1,0 +1,129 @@
+package io.sophonsight.gateway.visitors;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the visitor REST API answers: the registration as JSON, and the HTTP status that tells the
+ * caller where the visitor stands (201 registered, 202 pending, 422 refused by the platform, 400 invalid,
+ * 404 unknown). Bodies are maps; the routes marshal them to JSON.
+ */
+@Component("visitorApi")
+public class VisitorApiResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VisitorApiResponses.class);
+
+    private final String basePath;
+
+    public VisitorApiResponses(@Value("${visitors.api.path}") String basePath) {
+        this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+    }
+
+    /** A registration row as the API shows it: camelCase fields, ISO-8601 UTC times. No photo bytes. */
+    public Map<String, Object> registration(Map<String, Object> row) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", row.get("id"));
+        view.put("status", row.get("status"));
+        view.put("statusReason", row.get("status_reason"));
+        view.put("name", row.get("name"));
+        view.put("startTime", iso(row.get("visit_start")));
+        view.put("endTime", iso(row.get("visit_end")));
+        view.put("needsAudit", row.get("needs_audit"));
+        view.put("hostEmployeeId", row.get("host_employee_id"));
+        view.put("reason", row.get("visit_reason"));
+        view.put("photoId", row.get("photo_id"));
+        view.put("platformStatus", row.get("platform_status"));
+        view.put("platformMessage", row.get("platform_message"));
+        view.put("attempts", row.get("attempts"));
+        view.put("nextAttemptAt", isPending(row) ? iso(row.get("next_attempt_at")) : null);
+        view.put("deadline", iso(row.get("deadline_at")));
+        view.put("source", row.get("source"));
+        view.put("sourceRef", row.get("source_ref"));
+        view.put("createdAt", iso(row.get("created_at")));
+        view.put("updatedAt", iso(row.get("updated_at")));
+        view.put("registeredAt", iso(row.get("registered_at")));
+        return view;
+    }
+
+    /** Camel step at the end of POST: status code from the outcome, Location of the registration, JSON view. */
+    public Map<String, Object> registrationResponse(Exchange exchange) throws InvalidPayloadException {
+        Message in = exchange.getMessage();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = in.getMandatoryBody(Map.class);
+        String status = String.valueOf(row.get("status"));
+        int code = switch (status) {
+            case VisitorRegistrationLifecycle.REGISTERED -> 201;
+            case VisitorRegistrationLifecycle.PENDING -> 202;
+            case VisitorRegistrationLifecycle.REJECTED -> 422;
+            default -> 502;
+        };
+        in.removeHeaders("*");
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
+        in.setHeader("Location", basePath + "/" + row.get("id"));
+        return registration(row);
+    }
+
+    /** Camel step of GET: 200 with the registration, or 404. */
+    public Map<String, Object> lookupResponse(Exchange exchange) {
+        Message in = exchange.getMessage();
+        Object body = in.getBody();
+        String id = in.getHeader(VisitorRegistrationLifecycle.ID, String.class);
+        in.removeHeaders("*");
+        if (!(body instanceof Map<?, ?>)) {
+            in.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+            return error("no visitor registration with id " + id);
+        }
+        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = (Map<String, Object>) body;
+        return registration(row);
+    }
+
+    /** Error step for a request that failed validation: 400 with one reason per field. */
+    public Map<String, Object> invalid(Exchange exchange) {
+        VisitorValidationException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, VisitorValidationException.class);
+        LOG.warn("Visitor registration refused with 400 (from {}): {}", remoteAddress(exchange), e.getMessage());
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
+        Map<String, Object> body = error("invalid visitor registration");
+        body.put("fields", e.getFieldErrors());
+        return body;
+    }
+
+    /** Error step for anything unexpected: 500 without internals; the details go to the log. */
+    public Map<String, Object> failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("Visitor API request {} failed", exchange.getExchangeId(), e);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
+        return error("the gateway could not process the request (exchange " + exchange.getExchangeId() + ")");
+    }
+
+    private static String remoteAddress(Exchange exchange) {
+        return exchange.getProperty(VisitorRequestReader.CALLER, "?", String.class);
+    }
+
+    private static Map<String, Object> error(String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        return body;
+    }
+
+    private static boolean isPending(Map<String, Object> row) {
+        return VisitorRegistrationLifecycle.PENDING.equals(row.get("status"));
+    }
+
+    private static String iso(Object column) {
+        Instant instant = VisitorTimes.fromColumn(column);
+        return instant == null ? null : instant.toString();
+    }
+}

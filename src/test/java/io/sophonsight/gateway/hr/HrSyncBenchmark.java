@@ -1,0 +1,206 @@
+package io.sophonsight.gateway.hr;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import io.sophonsight.gateway.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Throughput benchmark of the HR sync (not a timed test: it measures and reports, and only runs
+ * with {@code -Dbench=true}; see {@code bench/hr-sync-bench.sh}). Results are appended to
+ * {@code target/bench/hr-sync-results.md} as Markdown table rows.
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true")
+class HrSyncBenchmark extends GatewayTestSupport {
+
+    private static final Path RESULTS = Path.of("target", "bench", "hr-sync-results.md");
+
+    @Autowired
+    @Qualifier("hrDataSource")
+    DataSource hrDataSource;
+
+    @Autowired
+    @Qualifier("dataSource")
+    DataSource gatewayDataSource;
+
+    @Value("${hr.sync.parallelism}")
+    int parallelism;
+
+    @Test
+    void fullSyncOfTenThousandPeopleWithTwentyKilobytePhotos() throws Exception {
+        int people = Integer.getInteger("bench.people", 10_000);
+        // Given an HR with 10,000 people, each with a distinct ~20 KB JPEG, and an empty platform
+        List<byte[]> faces = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            faces.add(HrSampleData.face(50_000 + i, 640));
+        }
+        int photoBytes = fillHr(people, (i) -> unique(faces.get(i % faces.size()), i));
+        new JdbcTemplate(gatewayDataSource).update("DELETE FROM sync_state");
+
+        // When a full run syncs all of it
+        Measure measure = Measure.start();
+        HrSyncRun run = producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", "FULL", HrSyncRun.class);
+        Measure.Result result = measure.stop();
+
+        // Then everyone is on the platform; report people per second
+        assertThat(run.getStatus()).isEqualTo("COMPLETED");
+        assertThat(simulator.state().people()).hasSize(people);
+        report(String.format("| full sync, %,d people, photos avg %,d bytes | %d | %.1f s | %.0f people/s | %.1f s | %,d MB |",
+                people, photoBytes / people, parallelism, result.wallSeconds(), people / result.wallSeconds(),
+                result.cpuSeconds(), result.peakHeapMb()));
+    }
+
+    @Test
+    void noChangeReconciliationOfOneHundredThousandPeople() throws Exception {
+        int people = Integer.getInteger("bench.reconcile-people", 100_000);
+        // Given an HR with 100,000 people (sample-sized ~3 KB photos) that the platform already holds:
+        // sync_state is written as a completed full sync would have left it
+        List<byte[]> faces = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            faces.add(HrSampleData.face(70_000 + i, 96));
+        }
+        fillHr(people, i -> unique(faces.get(i % faces.size()), i));
+        seedSyncStateAsSynced();
+
+        // When a full reconciliation runs and finds nothing to do
+        Measure measure = Measure.start();
+        HrSyncRun run = producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", "FULL", HrSyncRun.class);
+        Measure.Result result = measure.stop();
+
+        // Then nothing was sent; report wall time, CPU time and peak heap
+        assertThat(run.getStatus()).isEqualTo("COMPLETED");
+        assertThat(run.getUnchanged()).isEqualTo(people + HrSampleData.departments().size());
+        assertThat(simulator.state().calls(HrSyncTestSupport.PERSON_ADD)).isZero();
+        report(String.format("| no-change reconciliation, %,d people | %d | %.1f s | %.0f people/s | %.1f s | %,d MB |",
+                people, parallelism, result.wallSeconds(), people / result.wallSeconds(), result.cpuSeconds(),
+                result.peakHeapMb()));
+    }
+
+    // ------------------------------------------------------------------ set-up
+
+    private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
+        JdbcTemplate hr = new JdbcTemplate(hrDataSource);
+        hr.update("DELETE FROM employee");
+        hr.update("DELETE FROM department");
+        Timestamp at = Timestamp.valueOf(HrSampleData.SAMPLE_UPDATED_AT);
+        for (HrSampleData.Department d : HrSampleData.departments()) {
+            hr.update("INSERT INTO department (id, name, parent_id, updated_at) VALUES (?, ?, ?, ?)", d.id(), d.name(), d.parentId(), at);
+        }
+        List<HrSampleData.Department> homes = HrSampleData.departments().subList(1, HrSampleData.departments().size());
+        int total = 0;
+        List<Object[]> batch = new ArrayList<>();
+        for (int i = 1; i <= people; i++) {
+            byte[] bytes = photo.apply(i);
+            total += bytes.length;
+            batch.add(new Object[] {String.format("B%06d", i), "Bench Person " + i, homes.get(i % homes.size()).id(),
+                    "J" + i, "b" + i + "@example.com", "139" + String.format("%08d", i), bytes, at});
+            if (batch.size() == 1000) {
+                insert(hr, batch);
+            }
+        }
+        insert(hr, batch);
+        return total;
+    }
+
+    private static void insert(JdbcTemplate hr, List<Object[]> batch) {
+        hr.batchUpdate("INSERT INTO employee (id, name, department_id, job_number, email, mobile, photo, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch);
+        batch.clear();
+    }
+
+    /** Writes sync_state exactly as the planner would compare it: same hashes, all synced. */
+    private void seedSyncStateAsSynced() {
+        JdbcTemplate gateway = new JdbcTemplate(gatewayDataSource);
+        gateway.update("DELETE FROM sync_state");
+        Timestamp now = new Timestamp(System.currentTimeMillis());
+        for (HrSampleData.Department d : HrSampleData.departments()) {
+            gateway.update("INSERT INTO sync_state (kind, third_id, parent_id, content_hash, synced_at) VALUES ('ORG', ?, ?, ?, ?)",
+                    d.id(), d.parentId(), HrSyncPlanner.hash(d.name(), d.parentId()), now);
+        }
+        List<Object[]> batch = new ArrayList<>();
+        new JdbcTemplate(hrDataSource).query("SELECT id, name, department_id, job_number, email, mobile, photo FROM employee", rs -> {
+            batch.add(new Object[] {rs.getString(1), rs.getString(3),
+                    HrSyncPlanner.hash(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)),
+                    HrSyncPlanner.sha256(rs.getBytes(7)), "photo-" + rs.getString(1), now});
+            if (batch.size() == 1000) {
+                seed(gateway, batch);
+            }
+        });
+        seed(gateway, batch);
+    }
+
+    private static void seed(JdbcTemplate gateway, List<Object[]> batch) {
+        gateway.batchUpdate("INSERT INTO sync_state (kind, third_id, parent_id, content_hash, photo_hash, photo_id, synced_at) "
+                + "VALUES ('PERSON', ?, ?, ?, ?, ?, ?)", batch);
+        batch.clear();
+    }
+
+    /** The same face with the person's id appended after the JPEG end marker: valid, and distinct bytes per person. */
+    private static byte[] unique(byte[] face, int i) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(face.length + 16);
+        out.writeBytes(face);
+        out.writeBytes(("#" + i).getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static void report(String row) throws IOException {
+        System.out.println("BENCH " + row);
+        Files.createDirectories(RESULTS.getParent());
+        Files.writeString(RESULTS, row + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Wall time, process CPU time and peak heap (heap in use, sampled every 20 ms) of one measured step. */
+    private static final class Measure {
+        record Result(double wallSeconds, double cpuSeconds, long peakHeapMb) { }
+
+        private final long wallStart = System.nanoTime();
+        private final long cpuStart = cpu();
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-heap-sampler");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        private Measure() {
+            sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(
+                    ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 20,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        static Measure start() {
+            System.gc();
+            return new Measure();
+        }
+
+        Result stop() {
+            double wall = (System.nanoTime() - wallStart) / 1e9;
+            double cpuSeconds = (cpu() - cpuStart) / 1e9;
+            sampler.shutdownNow();
+            return new Result(wall, cpuSeconds, peak.get() / (1024 * 1024));
+        }
+
+        private static long cpu() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+    }
+}
