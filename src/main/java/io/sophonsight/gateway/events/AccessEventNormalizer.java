@@ -124,7 +124,7 @@ public class AccessEventNormalizer {
     public Map<String, Object> fromQuery(String kind, Map<String, Object> item) {
         JsonNode r = QUERY_JSON.valueToTree(item);
         if (!r.isObject()) {
-            throw PushRejectedException.badRequest("a " + kind + " record must be an object");
+            throw PushRejectedException.badRequest("the record must be a JSON object");
         }
         String type = switch (kind) {
             case "employee" -> AccessEvent.EMPLOYEE;
@@ -139,7 +139,7 @@ public class AccessEventNormalizer {
         };
         String faceId = text(r, "fid") != null ? text(r, "fid") : text(r, "faceFid");
         if (personId == null && faceId == null) {
-            throw PushRejectedException.badRequest("a " + kind + " record needs " + ("stranger".equals(kind) ? "" : "a person id ("
+            throw PushRejectedException.badRequest("the record needs " + ("stranger".equals(kind) ? "" : "a person id ("
                     + ("employee".equals(kind) ? "thirdUserId" : "visitorId") + ") or ") + "a face id (fid/faceFid) to be stored once");
         }
         Map<String, Object> event = new LinkedHashMap<>();
