@@ -41,6 +41,10 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        // access-record pollers never fire on their own: tests run them through direct:access-record-poll
+        registry.add("query.records.employee.cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("query.records.stranger.cron", () -> "0 0 0 1 1 ? 2099");
+        registry.add("query.records.visitor.cron", () -> "0 0 0 1 1 ? 2099");
         // HR sync runs only when a test sends to direct:hr-sync-run, never on a schedule behind other tests' backs
         registry.add("hr.sync.schedule.first-run-delay", () -> "86400000");
         registry.add("hr.sync.schedule.incremental-cron", () -> "0 0 0 1 1 ? 2099");

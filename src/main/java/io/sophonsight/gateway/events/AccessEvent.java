@@ -22,6 +22,8 @@ public final class AccessEvent {
     public static final String CAMERA_ID = "cameraId";
     public static final String CAMERA_IP = "cameraIp";
     public static final String CAMERA_TYPE = "cameraType";
+    /** Name of the capture device (query {@code nodeName}; pushes name cameras by id only). */
+    public static final String CAMERA_NAME = "cameraName";
     /** Id of the captured face photo (form P photoId; the query API's fid/faceFid). */
     public static final String PHOTO_ID = "photoId";
     public static final String USER_PHOTO_ID = "userPhotoId";
@@ -46,7 +48,7 @@ public final class AccessEvent {
 
     /** Keys every stored event has (null when the platform did not send the value). */
     static final java.util.List<String> COLUMNS = java.util.List.of(SOURCE_FORM, PERSON_ID, PERSON_NAME, PERSON_TYPE,
-            RAW_PERSON_TYPE, SCORE, PASS_TIME, BOX_ID, CAMERA_ID, CAMERA_IP, CAMERA_TYPE, PHOTO_ID, USER_PHOTO_ID,
+            RAW_PERSON_TYPE, SCORE, PASS_TIME, BOX_ID, CAMERA_ID, CAMERA_IP, CAMERA_TYPE, CAMERA_NAME, PHOTO_ID, USER_PHOTO_ID,
             CROSS_FACE_ID);
 
     private AccessEvent() {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sophonsight.gateway.push.PushJson;
 import io.sophonsight.gateway.push.PushRejectedException;
@@ -17,13 +18,17 @@ import static io.sophonsight.gateway.push.PushJson.number;
 import static io.sophonsight.gateway.push.PushJson.text;
 
 /**
- * Turns an access-record push of either form (spec §4.1: platform form P, AI-box form B) into the
+ * Turns an access-record push of either form (spec §4.1: platform form P, AI-box form B), or a
+ * query record (spec §3.5, {@link #fromQuery}), into the
  * gateway's one canonical access event, a Map with the keys of {@link AccessEvent}. Numbers sent as
  * strings are accepted, ids are trimmed, unknown person types are kept as {@code unknown} (with the
  * type as sent in {@code rawPersonType}) so the router sends them to the unclassified lane.
  */
 @Component("accessEventNormalizer")
 public class AccessEventNormalizer {
+
+    /** Only turns query records (already parsed Maps) into trees for the lenient field readers. */
+    private static final ObjectMapper QUERY_JSON = new ObjectMapper();
 
     private final PushJson json;
 
@@ -103,6 +108,60 @@ public class AccessEventNormalizer {
             image(images, AccessEvent.IMAGE_SCENE, ext, "spot_pic");
             image(images, AccessEvent.IMAGE_FACE, ext, "recognize_face");
         }
+        event.put(AccessEvent.IMAGES, images);
+        return event;
+    }
+
+    /**
+     * One item of the query API's record lists (spec §3.5: {@code data.employees|strangers|visitors})
+     * as the same canonical event a push of the same pass gives, so both get the same dedupe key:
+     * person id from {@code thirdUserId} / {@code visitorId}, pass time {@code crossTime}, captured
+     * face id {@code fid} (else {@code faceFid}) = the push's {@code photoId}. The query names no AI
+     * box and the camera only by name ({@code nodeName}); images are there only when the poll asked
+     * for them ({@code has*Photo}). A record without crossTime, or without both person id and face id
+     * (nothing to key it by), is refused with the reason.
+     */
+    public Map<String, Object> fromQuery(String kind, Map<String, Object> item) {
+        JsonNode r = QUERY_JSON.valueToTree(item);
+        if (!r.isObject()) {
+            throw PushRejectedException.badRequest("the record must be a JSON object");
+        }
+        String type = switch (kind) {
+            case "employee" -> AccessEvent.EMPLOYEE;
+            case "visitor" -> AccessEvent.VISITOR;
+            case "stranger" -> AccessEvent.STRANGER;
+            default -> throw new IllegalArgumentException("unknown kind of access record: " + kind);
+        };
+        String personId = switch (kind) {
+            case "employee" -> text(r, "thirdUserId");
+            case "visitor" -> text(r, "visitorId");
+            default -> null;
+        };
+        String faceId = text(r, "fid") != null ? text(r, "fid") : text(r, "faceFid");
+        if (personId == null && faceId == null) {
+            throw PushRejectedException.badRequest("the record needs " + ("stranger".equals(kind) ? "" : "a person id ("
+                    + ("employee".equals(kind) ? "thirdUserId" : "visitorId") + ") or ") + "a face id (fid/faceFid) to be stored once");
+        }
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put(AccessEvent.SOURCE_FORM, "query");
+        event.put(AccessEvent.PERSON_ID, personId);
+        event.put(AccessEvent.PERSON_NAME, text(r, "visitor".equals(kind) ? "visitorName" : "name"));
+        event.put(AccessEvent.PERSON_TYPE, type);
+        event.put(AccessEvent.RAW_PERSON_TYPE, kind);
+        event.put(AccessEvent.SCORE, number(r, "score"));
+        event.put(AccessEvent.PASS_TIME, epochMillis(r, "crossTime", true));
+        event.put(AccessEvent.BOX_ID, null);
+        event.put(AccessEvent.CAMERA_ID, null);
+        event.put(AccessEvent.CAMERA_IP, null);
+        event.put(AccessEvent.CAMERA_TYPE, null);
+        event.put(AccessEvent.CAMERA_NAME, text(r, "nodeName"));
+        event.put(AccessEvent.PHOTO_ID, faceId);
+        event.put(AccessEvent.USER_PHOTO_ID, text(r, "regFid"));
+        event.put(AccessEvent.CROSS_FACE_ID, text(r, "faceFid"));
+        Map<String, String> images = new LinkedHashMap<>();
+        image(images, AccessEvent.IMAGE_ENROLLED, r, "userPhoto");
+        image(images, AccessEvent.IMAGE_SCENE, r, "crossSrcPhoto");
+        image(images, AccessEvent.IMAGE_FACE, r, "crossFacePhoto");
         event.put(AccessEvent.IMAGES, images);
         return event;
     }

@@ -23,8 +23,10 @@ public final class StandaloneSimulator {
         String host = env("SIMULATOR_HOST", "127.0.0.1");
         int port = Integer.parseInt(env("SIMULATOR_PORT", "9061"));
         Duration interval = Duration.parse("PT" + env("SIMULATOR_PUSH_INTERVAL", "0s").toUpperCase());
+        String accessUrl = env("SIMULATOR_PUSH_ACCESS_URL", "");
+        String deviceStatusUrl = env("SIMULATOR_PUSH_DEVICE_STATUS_URL", "");
         SophonSightSimulator simulator = new SophonSightSimulator(new ObjectMapper(), appkey, secret,
-                new SimulatorPusher.Config(env("SIMULATOR_PUSH_ACCESS_URL", ""), env("SIMULATOR_PUSH_DEVICE_STATUS_URL", "")),
+                new SimulatorPusher.Config(() -> accessUrl, () -> deviceStatusUrl),
                 Boolean.parseBoolean(env("SIMULATOR_PHOTO_DOWNLOAD_ENVELOPE", "false")));
         simulator.start(host, port, interval.toMillis());
         CountDownLatch stopped = new CountDownLatch(1);
