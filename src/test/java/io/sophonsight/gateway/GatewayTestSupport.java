@@ -32,12 +32,30 @@ public abstract class GatewayTestSupport {
     /** One data folder per test JVM, so H2 files and photos of an earlier run never leak in. */
     protected static final Path DATA_DIR = freshFolder("shared");
 
+    /**
+     * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
+     * in a real PostgreSQL instead of H2: a fresh schema per test JVM, created and migrated by Flyway.
+     */
+    protected static final String POSTGRES_URL = System.getProperty("gateway.test.postgres-url", "");
+    private static final String POSTGRES_SCHEMA = "test_" + Long.toHexString(System.currentTimeMillis());
+
+    public static boolean onPostgres() {
+        return !POSTGRES_URL.isBlank();
+    }
+
     @DynamicPropertySource
     static void gatewayTestProperties(DynamicPropertyRegistry registry) {
         registry.add("simulator.enabled", () -> "true");
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        if (onPostgres()) {
+            registry.add("spring.datasource.url", () -> POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?")
+                    + "currentSchema=" + POSTGRES_SCHEMA);
+            registry.add("spring.datasource.username", () -> System.getProperty("gateway.test.postgres-user", "gateway"));
+            registry.add("spring.datasource.password", () -> System.getProperty("gateway.test.postgres-password", "gateway"));
+            registry.add("spring.flyway.schemas", () -> POSTGRES_SCHEMA);
+        }
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
