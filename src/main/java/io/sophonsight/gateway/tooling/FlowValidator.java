@@ -482,7 +482,7 @@ public final class FlowValidator {
     private static Set<String> yamlFields;
 
     /** Every field name the YAML DSL knows, from the schema shipped in camel-yaml-dsl. */
-    private static synchronized Set<String> yamlFieldNames() {
+    static synchronized Set<String> yamlFieldNames() {
         if (yamlFields == null) {
             yamlFields = new TreeSet<>();
             try (InputStream in = FlowValidator.class.getResourceAsStream("/schema/camelYamlDsl.json")) {
