@@ -30,13 +30,15 @@ public class SimulatorConfiguration {
                                                      @Value("${simulator.port}") int port,
                                                      PushKey pushKey,
                                                      @Value("${simulator.push.interval}") Duration pushInterval,
-                                                     @Value("${simulator.photo-download-envelope:false}") boolean downloadAsEnvelope)
+                                                     @Value("${simulator.photo-download-envelope:false}") boolean downloadAsEnvelope,
+                                                     @Value("${simulator.demo-devices:0}") int demoDevices)
             throws IOException {
         SophonSightSimulator simulator = new SophonSightSimulator(mapper, credentials.appkey(), credentials.secret(),
                 new SimulatorPusher.Config(
                         () -> pushKey.addTo(environment.getProperty("simulator.push.access-url", "")),
                         () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
                 downloadAsEnvelope);
+        simulator.seedDemoDevices(demoDevices);
         simulator.start(host, port, pushInterval.toMillis());
         // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port
         environment.getPropertySources().addFirst(

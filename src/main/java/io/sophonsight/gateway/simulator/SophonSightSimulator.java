@@ -86,6 +86,16 @@ public class SophonSightSimulator implements AutoCloseable {
         return pusher;
     }
 
+    /** A few boxes of different kinds, so the embedded demo has devices to list, push for and report on. */
+    public void seedDemoDevices(int count) {
+        String[] names = {"Lobby gate", "Main door", "Car park capture", "Visitor kiosk", "Warehouse door", "Roof dome"};
+        int[] types = {2, 1, 5, 4, 1, 6};
+        for (int i = 0; i < count; i++) {
+            state.putDevice(new SimulatorState.Device(String.format("BOX-%04d", i + 1), types[i % types.length],
+                    names[i % names.length] + (i < names.length ? "" : " " + (i + 1)), System.currentTimeMillis()));
+        }
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
