@@ -20,6 +20,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.model.EndpointRequiredDefinition;
 import org.apache.camel.model.EnrichDefinition;
 import org.apache.camel.model.ExpressionNode;
+import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.PollEnrichDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
@@ -68,13 +69,21 @@ public final class FlowDiagram {
     private record Route(String id, String file, String description, String startedBy, String direct) {
     }
 
+    /** One endpoint a route sends to: {@code to}, {@code toD}, {@code wireTap}, {@code enrich}, or its error handler. */
+    private record Call(String uri, String how) {
+    }
+
     private final Path projectDir;
     private final PropertySourcesPropertyResolver defaults;
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final Map<String, List<RouteDefinition>> definitions = new LinkedHashMap<>();
     private final Map<String, Place> places = new TreeMap<>();
-    private final Set<Edge> edges = new TreeSet<>((a, b) -> (a.from + "\n" + a.to + "\n" + a.label)
-            .compareTo(b.from + "\n" + b.to + "\n" + b.label));
+    private final Set<Edge> edges = new TreeSet<>((a, b) -> (a.from + "\n" + a.to + "\n" + a.label + "\n" + a.dashed)
+            .compareTo(b.from + "\n" + b.to + "\n" + b.label + "\n" + b.dashed));
+    /** Per route id: the context its file was loaded into, the endpoints it sends to, its dynamic direct: calls. */
+    private final Map<String, DefaultCamelContext> contexts = new LinkedHashMap<>();
+    private final Map<String, List<Call>> calls = new LinkedHashMap<>();
+    private final Map<String, List<Pattern>> dynamicCalls = new TreeMap<>();
 
     public FlowDiagram(Path projectDir) throws Exception {
         this.projectDir = projectDir;
@@ -103,14 +112,6 @@ public final class FlowDiagram {
     }
 
     // ------------------------------------------------------------------ model
-    /** One endpoint a route sends to: {@code to}, {@code toD}, {@code wireTap}, {@code enrich}, or its error handler. */
-    private record Call(String uri, String how) {
-    }
-
-    private final Map<String, DefaultCamelContext> contexts = new LinkedHashMap<>();
-    private final Map<String, List<Call>> calls = new LinkedHashMap<>();
-    private final Map<String, List<Pattern>> dynamicCalls = new TreeMap<>();
-
     private void load() throws Exception {
         Map<String, List<Call>> configurations = new TreeMap<>();
         Map<String, String> configurationUse = new LinkedHashMap<>();
@@ -132,7 +133,6 @@ public final class FlowDiagram {
                 definitions.computeIfAbsent(name, n -> new ArrayList<>()).add(definition);
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(definition, found);
-                found.removeIf(call -> call.uri().equals(definition.getInput().getEndpointUri()));
                 contexts.put(definition.getId(), context);
                 calls.put(definition.getId(), found);
                 if (definition.getRouteConfigurationId() != null) {
@@ -185,6 +185,9 @@ public final class FlowDiagram {
     /** The endpoints a route (or route configuration) sends to, from every step reachable in its model. */
     private static void collectEndpoints(Object root, List<Call> calls) {
         FlowFiles.walkModel(root, node -> {
+            if (node instanceof FromDefinition) {
+                return; // what starts the route, not where it sends
+            }
             if (node instanceof WireTapDefinition<?> tap) {
                 calls.add(new Call(tap.getUri(), "wireTap"));
             } else if (node instanceof ToDynamicDefinition dynamic) {
