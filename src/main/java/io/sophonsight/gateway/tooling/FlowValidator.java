@@ -3,13 +3,11 @@ package io.sophonsight.gateway.tooling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,12 +27,9 @@ import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.language.ExpressionDefinition;
-import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.LineNumberAware;
-import org.apache.camel.support.PluginHelper;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.boot.env.OriginTrackedMapPropertySource;
-import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.origin.OriginTrackedValue;
 import org.springframework.boot.origin.TextResourceOrigin;
 import org.springframework.context.annotation.AnnotationBeanNameGenerator;
@@ -42,7 +37,6 @@ import org.springframework.context.annotation.ClassPathScanningCandidateComponen
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.stereotype.Component;
 
@@ -110,14 +104,14 @@ public final class FlowValidator {
     // ------------------------------------------------------------------ application.yaml
     private void validateConfiguration() {
         environment = new StandardEnvironment();
-        Path yaml = projectDir.resolve("application.yaml");
+        Path yaml = projectDir.resolve(FlowFiles.APPLICATION_YAML);
         if (!Files.isRegularFile(yaml)) {
             problems.add(new Problem("application.yaml", 0, "missing: the gateway reads it from its working directory"));
             return;
         }
         List<PropertySource<?>> sources;
         try {
-            sources = new YamlPropertySourceLoader().load("application.yaml", new FileSystemResource(yaml));
+            sources = FlowFiles.applicationYaml(projectDir);
         } catch (IOException | RuntimeException e) {
             problems.add(new Problem("application.yaml", 0, "not valid YAML: " + e.getMessage()));
             return;
@@ -153,29 +147,24 @@ public final class FlowValidator {
 
     // ------------------------------------------------------------------ routes/
     private void validateRoutes() {
-        Path routes = projectDir.resolve("routes");
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(routes, "*.camel.yaml")) {
-            stream.forEach(files::add);
+        List<Path> files;
+        try {
+            files = FlowFiles.routeFiles(projectDir);
         } catch (IOException e) {
             problems.add(new Problem("routes", 0, "cannot read the routes folder: " + e.getMessage()));
             return;
         }
-        files.sort(Comparator.naturalOrder());
         Set<String> routeIds = new TreeSet<>();
         Set<String> configurationIds = new TreeSet<>();
         Map<String, String> directConsumers = new java.util.HashMap<>();
         List<Problem> configurationUses = new ArrayList<>();
         for (Path file : files) {
-            String name = "routes/" + file.getFileName();
+            String name = FlowFiles.displayName(file);
             // a context per file, never started: loading routes only builds their model
-            DefaultCamelContext context = new DefaultCamelContext();
+            DefaultCamelContext context;
             {
-                context.setSourceLocationEnabled(true);
-                context.getPropertiesComponent().addPropertiesSource(new SpringEnvironmentSource());
                 try {
-                    PluginHelper.getRoutesLoader(context)
-                            .loadRoutes(PluginHelper.getResourceLoader(context).resolveResource("file:" + file));
+                    context = FlowFiles.load(file, key -> lookup(key).orElse(null));
                 } catch (Exception e) {
                     problems.add(loadProblem(name, e));
                     continue;
@@ -184,7 +173,7 @@ public final class FlowValidator {
                     if (configuration.getId() != null) {
                         configurationIds.add(configuration.getId());
                     }
-                    walk(context, name, configuration, new IdentityHashMap<>());
+                    walk(context, name, configuration);
                 }
                 for (RouteDefinition route : context.getRouteDefinitions()) {
                     validateRoute(context, name, route, routeIds);
@@ -243,59 +232,46 @@ public final class FlowValidator {
         if (route.getInput() != null) {
             checkEndpoint(context, file, line, route.getInput().getEndpointUri());
         }
-        walk(context, file, route, new IdentityHashMap<>());
+        walk(context, file, route);
     }
 
     /** Visits every definition reachable through getters, checking URIs, placeholders, beans and expressions. */
-    private void walk(DefaultCamelContext context, String file, Object node, IdentityHashMap<Object, Boolean> seen) {
-        if (node == null || seen.put(node, Boolean.TRUE) != null) {
-            return;
-        }
-        int line = node instanceof LineNumberAware aware && aware.getLineNumber() > 0 ? aware.getLineNumber() : 0;
-        if (node instanceof ProcessorDefinition<?> processor && processor instanceof org.apache.camel.model.EndpointRequiredDefinition endpoint) {
-            checkEndpoint(context, file, line, endpoint.getEndpointUri());
-        }
-        if (node instanceof BeanDefinition bean && bean.getRef() != null) {
-            checkBean(file, line, bean.getRef());
-        }
-        if (node instanceof ExpressionDefinition expression) {
-            checkExpression(context, file, line, expression);
-        }
-        if (node instanceof org.apache.camel.model.LogDefinition log && log.getMessage() != null) {
-            checkSimple(context, file, line, log.getMessage());
-        }
-        for (Method getter : node.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
-                    || getter.getDeclaringClass() == Object.class || getter.getName().equals("getParent")
-                    || getter.getName().equals("getRoute") || getter.getName().equals("getCamelContext")) {
-                continue;
+    private void walk(DefaultCamelContext context, String file, Object root) {
+        FlowFiles.walkModel(root, new FlowFiles.ModelVisitor() {
+            @Override
+            public void node(Object node) {
+                int line = line(node);
+                if (node instanceof ProcessorDefinition<?> processor
+                        && processor instanceof org.apache.camel.model.EndpointRequiredDefinition endpoint) {
+                    checkEndpoint(context, file, line, endpoint.getEndpointUri());
+                }
+                if (node instanceof BeanDefinition bean && bean.getRef() != null) {
+                    checkBean(file, line, bean.getRef());
+                }
+                if (node instanceof ExpressionDefinition expression) {
+                    checkExpression(context, file, line, expression);
+                }
+                if (node instanceof org.apache.camel.model.LogDefinition log && log.getMessage() != null) {
+                    checkSimple(context, file, line, log.getMessage());
+                }
             }
-            Object value;
-            try {
-                value = getter.invoke(node);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                continue;
-            }
-            if (value instanceof String text) {
+
+            @Override
+            public void text(Object node, String getter, String text) {
+                int line = line(node);
                 checkPlaceholders(file, line, text);
-                if (getter.getName().equals("getAggregationStrategy") || getter.getName().endsWith("Ref")) {
+                if (getter.equals("getAggregationStrategy") || getter.endsWith("Ref")) {
                     String ref = text.startsWith("#bean:") ? text.substring(6) : text.startsWith("#") ? text.substring(1) : text;
                     if (!ref.isBlank() && !ref.contains(".") && !ref.contains("{{") && !ref.startsWith("Camel")) {
                         checkBean(file, line, ref);
                     }
                 }
-            } else if (value instanceof Collection<?> items) {
-                items.forEach(item -> walkIfModel(context, file, item, seen));
-            } else {
-                walkIfModel(context, file, value, seen);
             }
-        }
-    }
 
-    private void walkIfModel(DefaultCamelContext context, String file, Object value, IdentityHashMap<Object, Boolean> seen) {
-        if (value != null && value.getClass().getName().startsWith("org.apache.camel.model")) {
-            walk(context, file, value, seen);
-        }
+            private int line(Object node) {
+                return node instanceof LineNumberAware aware && aware.getLineNumber() > 0 ? aware.getLineNumber() : 0;
+            }
+        });
     }
 
     private void checkEndpoint(DefaultCamelContext context, String file, int line, String uri) {
@@ -529,19 +505,6 @@ public final class FlowValidator {
             current = swap;
         }
         return previous[b.length()];
-    }
-
-    /** Lets Camel's {{placeholders}} resolve against application.yaml plus the environment, like the gateway does. */
-    private final class SpringEnvironmentSource implements PropertiesSource {
-        @Override
-        public String getName() {
-            return "application.yaml";
-        }
-
-        @Override
-        public String getProperty(String name) {
-            return lookup(name).orElse(null);
-        }
     }
 
 }
