@@ -21,14 +21,16 @@ import org.springframework.stereotype.Component;
  * Plans the files of an event's base64 images. Names are generated from the gateway's own event id
  * and the image slot ({@code access-photos/2026/11/28/42-face.jpg}), never taken from the payload, so no
  * {@code photoId} can steer a file out of the photo folder. The same event always gets the same
- * names, so a retried fan-out overwrites instead of piling up copies.
+ * names, so a retried fan-out overwrites instead of piling up copies. Paths are relative to the data
+ * folder: strangers' images go to {@code push.fanout.stranger-photo-folder} (by default the same
+ * folder as everyone else's, {@code push.fanout.photo-folder}).
  */
 @Component("accessEventImages")
 public class AccessEventImages {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
-    /** One file to write: its path relative to the photo folder and its bytes. */
+    /** One file to write: its path relative to the data folder and its bytes. */
     public static final class PhotoFile {
         private final String relativePath;
         private final byte[] bytes;
@@ -51,10 +53,23 @@ public class AccessEventImages {
 
     private final ObjectMapper mapper;
     private final String folderName;
+    private final String strangerFolderName;
 
-    public AccessEventImages(ObjectMapper mapper, @Value("${push.fanout.photo-folder}") String folderName) {
+    public AccessEventImages(ObjectMapper mapper, @Value("${push.fanout.photo-folder}") String folderName,
+            @Value("${push.fanout.stranger-photo-folder:${push.fanout.photo-folder}}") String strangerFolderName) {
         this.mapper = mapper;
-        this.folderName = folderName;
+        this.folderName = folder(folderName, "push.fanout.photo-folder");
+        this.strangerFolderName = folder(strangerFolderName, "push.fanout.stranger-photo-folder");
+    }
+
+    /** A folder name under the data folder: relative, no {@code ..}, no trailing slash. */
+    private static String folder(String name, String key) {
+        String trimmed = name == null ? "" : name.trim().replace('\\', '/').replaceAll("/+$", "");
+        if (trimmed.isEmpty() || trimmed.startsWith("/") || trimmed.matches("^[A-Za-z]:.*")
+                || List.of(trimmed.split("/")).contains("..")) {
+            throw new IllegalArgumentException(key + " must be a folder under the data folder (relative, no '..'): '" + name + "'");
+        }
+        return trimmed;
     }
 
     /**
@@ -71,6 +86,7 @@ public class AccessEventImages {
         long eventId = ((Number) event.get(AccessEvent.EVENT_ID)).longValue();
         long passTime = ((Number) event.get(AccessEvent.PASS_TIME)).longValue();
         String day = DAY.format(Instant.ofEpochMilli(passTime));
+        String folder = "stranger".equals(event.get(AccessEvent.PERSON_TYPE)) ? strangerFolderName : folderName;
         List<PhotoFile> files = new ArrayList<>();
         Map<String, String> paths = new LinkedHashMap<>();
         images.forEach((slot, base64) -> {
@@ -78,9 +94,9 @@ public class AccessEventImages {
                 throw new IllegalArgumentException("unexpected image slot " + slot);
             }
             byte[] bytes = Base64.getDecoder().decode(base64);
-            String relative = day + "/" + eventId + "-" + slot + "." + extension(bytes);
+            String relative = folder + "/" + day + "/" + eventId + "-" + slot + "." + extension(bytes);
             files.add(new PhotoFile(relative, bytes));
-            paths.put(slot, folderName + "/" + relative);
+            paths.put(slot, relative);
         });
         event.put(AccessEvent.IMAGE_FILES, paths);
         for (String slot : List.of(AccessEvent.IMAGE_ENROLLED, AccessEvent.IMAGE_SCENE, AccessEvent.IMAGE_FACE)) {
