@@ -30,11 +30,14 @@ public class DeadLetters implements DeadLettersMBean, InitializingBean, Disposab
 
     private final int maxChars;
     private final ProducerTemplate producer;
+    private final boolean jmxEnabled;
     private ObjectName registered;
 
-    public DeadLetters(@Value("${dead-letter.max-payload-chars}") int maxChars, @Lazy ProducerTemplate producer) {
+    public DeadLetters(@Value("${dead-letter.max-payload-chars}") int maxChars, @Lazy ProducerTemplate producer,
+            @Value("${spring.jmx.enabled:true}") boolean jmxEnabled) {
         this.maxChars = maxChars;
         this.producer = producer;
+        this.jmxEnabled = jmxEnabled;
     }
 
     /** The payload as text, cut to the configured length with a note of the original size. */
@@ -81,6 +84,10 @@ public class DeadLetters implements DeadLettersMBean, InitializingBean, Disposab
 
     @Override
     public void afterPropertiesSet() throws Exception {
+        if (!jmxEnabled) {
+            // spring.jmx.enabled=false (SPRING_JMX_ENABLED) switches off the gateway's own MBeans, this one too
+            return;
+        }
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(OBJECT_NAME);
         if (server.isRegistered(name)) {

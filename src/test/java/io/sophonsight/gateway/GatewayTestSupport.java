@@ -56,6 +56,14 @@ public abstract class GatewayTestSupport {
             registry.add("spring.datasource.password", () -> System.getProperty("gateway.test.postgres-password", "gateway"));
             registry.add("spring.flyway.schemas", () -> POSTGRES_SCHEMA);
         }
+        quietSchedulesAndFastRetries(registry);
+    }
+
+    /**
+     * The test settings every gateway context needs, also a context of its own (e.g. {@code RecipesTest}):
+     * no schedule fires behind a test's back, retries and fan-out are fast.
+     */
+    public static void quietSchedulesAndFastRetries(DynamicPropertyRegistry registry) {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
