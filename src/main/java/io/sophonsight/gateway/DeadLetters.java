@@ -34,7 +34,7 @@ public class DeadLetters implements DeadLettersMBean, InitializingBean, Disposab
     private ObjectName registered;
 
     public DeadLetters(@Value("${dead-letter.max-payload-chars}") int maxChars, @Lazy ProducerTemplate producer,
-            @Value("${spring.jmx.enabled:true}") boolean jmxEnabled) {
+            @Value("${camel.main.jmx-enabled:true}") boolean jmxEnabled) {
         this.maxChars = maxChars;
         this.producer = producer;
         this.jmxEnabled = jmxEnabled;
@@ -85,7 +85,7 @@ public class DeadLetters implements DeadLettersMBean, InitializingBean, Disposab
     @Override
     public void afterPropertiesSet() throws Exception {
         if (!jmxEnabled) {
-            // spring.jmx.enabled=false (SPRING_JMX_ENABLED) switches off the gateway's own MBeans, this one too
+            // camel.main.jmx-enabled=false: no JMX for this gateway's routes, and none for its dead letters either
             return;
         }
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

@@ -67,7 +67,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * </ul>
  *
  * The context is closed after this class ({@link DirtiesContext}); it has its own data folder, its own
- * CamelContext name (JMX, Quartz) and no JMX MBeans of its own, so it never disturbs the shared context.
+ * CamelContext name (Quartz) and no JMX MBeans of its own, so it never disturbs the shared context.
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -92,8 +92,10 @@ class RecipesTest {
     static void recipeSettings(DynamicPropertyRegistry registry) {
         GatewayTestSupport.quietSchedulesAndFastRetries(registry);
         registry.add("gateway.data-dir", DATA_DIR::toString);
-        // a context of its own next to the shared one: its own CamelContext name (JMX, Quartz), no Spring MBeans
+        // a context of its own next to the shared one: its own CamelContext name (Quartz scheduler) and no MBeans,
+        // so the shared context keeps its JMX names (e.g. io.sophonsight.gateway:type=DeadLetters)
         registry.add("camel.main.name", () -> "sophonsight-gateway-recipes");
+        registry.add("camel.main.jmx-enabled", () -> "false");
         registry.add("spring.jmx.enabled", () -> "false");
 
         // (e) run without the simulator against a real platform
