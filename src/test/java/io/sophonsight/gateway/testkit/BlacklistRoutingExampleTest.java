@@ -42,7 +42,7 @@ class BlacklistRoutingExampleTest extends FlowTestSupport {
         assertThat(landing.queues()).containsExactly("gateway.alerts");
         assertThat(landing.messagesOn("gateway.alerts")).singleElement().asString()
                 .contains("\"personId\":\"B-13\"").contains("\"personType\":\"blacklist\"");
-        // (after adding a second destination, one more line proves it, e.g.:
+        // (README walk-through: after adding a second destination, this line becomes
         //  assertThat(landing.queues()).containsExactlyInAnyOrder("gateway.alerts", "gateway.security-desk");)
     }
 
