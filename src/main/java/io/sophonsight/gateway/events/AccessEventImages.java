@@ -21,23 +21,30 @@ import org.springframework.stereotype.Component;
  * Plans the files of an event's base64 images. Names are generated from the gateway's own event id
  * and the image slot ({@code access-photos/2026/11/28/42-face.jpg}), never taken from the payload, so no
  * {@code photoId} can steer a file out of the photo folder. The same event always gets the same
- * names, so a retried fan-out overwrites instead of piling up copies. Paths are relative to the data
- * folder: strangers' images go to {@code push.fanout.stranger-photo-folder} (by default the same
- * folder as everyone else's, {@code push.fanout.photo-folder}).
+ * names, so a retried fan-out overwrites instead of piling up copies. Strangers' images go to
+ * {@code push.fanout.stranger-photo-folder} (by default the same folder as everyone else's,
+ * {@code push.fanout.photo-folder}); the event records each path relative to the data folder.
  */
 @Component("accessEventImages")
 public class AccessEventImages {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
 
-    /** One file to write: its path relative to the data folder and its bytes. */
+    /** One file to write: its path relative to its photo folder, its bytes, and whether it is a stranger's. */
     public static final class PhotoFile {
         private final String relativePath;
         private final byte[] bytes;
+        private final boolean stranger;
 
-        PhotoFile(String relativePath, byte[] bytes) {
+        PhotoFile(String relativePath, byte[] bytes, boolean stranger) {
             this.relativePath = relativePath;
             this.bytes = bytes;
+            this.stranger = stranger;
+        }
+
+        /** Written to {@code push.fanout.stranger-photo-folder} rather than {@code push.fanout.photo-folder}. */
+        public boolean isStranger() {
+            return stranger;
         }
 
         public String getRelativePath() {
@@ -86,7 +93,8 @@ public class AccessEventImages {
         long eventId = ((Number) event.get(AccessEvent.EVENT_ID)).longValue();
         long passTime = ((Number) event.get(AccessEvent.PASS_TIME)).longValue();
         String day = DAY.format(Instant.ofEpochMilli(passTime));
-        String folder = "stranger".equals(event.get(AccessEvent.PERSON_TYPE)) ? strangerFolderName : folderName;
+        boolean stranger = "stranger".equals(event.get(AccessEvent.PERSON_TYPE));
+        String folder = stranger ? strangerFolderName : folderName;
         List<PhotoFile> files = new ArrayList<>();
         Map<String, String> paths = new LinkedHashMap<>();
         images.forEach((slot, base64) -> {
@@ -94,9 +102,9 @@ public class AccessEventImages {
                 throw new IllegalArgumentException("unexpected image slot " + slot);
             }
             byte[] bytes = Base64.getDecoder().decode(base64);
-            String relative = folder + "/" + day + "/" + eventId + "-" + slot + "." + extension(bytes);
-            files.add(new PhotoFile(relative, bytes));
-            paths.put(slot, relative);
+            String relative = day + "/" + eventId + "-" + slot + "." + extension(bytes);
+            files.add(new PhotoFile(relative, bytes, stranger));
+            paths.put(slot, folder + "/" + relative);
         });
         event.put(AccessEvent.IMAGE_FILES, paths);
         for (String slot : List.of(AccessEvent.IMAGE_ENROLLED, AccessEvent.IMAGE_SCENE, AccessEvent.IMAGE_FACE)) {
