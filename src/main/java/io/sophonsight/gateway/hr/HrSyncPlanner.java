@@ -207,16 +207,7 @@ public class HrSyncPlanner {
 
     private void planOrgDeletes(Map<String, HrSyncStateStore.State> states, Set<String> hrIds, HrSyncPlan plan) {
         Map<String, Integer> stateDepth = new HashMap<>();
-        List<String> gone = new ArrayList<>();
-        for (HrSyncStateStore.State state : states.values()) {
-            if (!hrIds.contains(state.thirdId())) {
-                if (state.onPlatform()) {
-                    gone.add(state.thirdId());
-                } else {
-                    plan.getForgotten().add(HrChange.ORG + ":" + state.thirdId());
-                }
-            }
-        }
+        List<String> gone = goneFromHr(HrChange.ORG, states, hrIds, plan);
         // children before parents: deepest first, by the tree the platform was last given
         for (String id : gone) {
             int d = 0;
@@ -297,17 +288,27 @@ public class HrSyncPlanner {
                 photoHash, upload, photoId, create, updatedAt, reusesPending));
     }
 
-    private void planPersonDeletes(Map<String, HrSyncStateStore.State> states, Set<String> hrIds, HrSyncPlan plan) {
+    /**
+     * Ids the gateway knows of that HR no longer lists: those on the platform are to be deleted; those that never
+     * reached it are only forgotten locally.
+     */
+    private static List<String> goneFromHr(String kind, Map<String, HrSyncStateStore.State> states, Set<String> hrIds,
+                                           HrSyncPlan plan) {
         List<String> gone = new ArrayList<>();
         for (HrSyncStateStore.State state : states.values()) {
             if (!hrIds.contains(state.thirdId())) {
                 if (state.onPlatform()) {
                     gone.add(state.thirdId());
                 } else {
-                    plan.getForgotten().add(HrChange.PERSON + ":" + state.thirdId());
+                    plan.getForgotten().add(kind + ":" + state.thirdId());
                 }
             }
         }
+        return gone;
+    }
+
+    private void planPersonDeletes(Map<String, HrSyncStateStore.State> states, Set<String> hrIds, HrSyncPlan plan) {
+        List<String> gone = goneFromHr(HrChange.PERSON, states, hrIds, plan);
         gone.sort(Comparator.naturalOrder());
         batch(HrChange.PERSON, gone, plan.getPersonDeletes());
     }
