@@ -66,11 +66,7 @@ public class AccessEventNormalizer {
         event.put(AccessEvent.PHOTO_ID, text(p, "photoId"));
         event.put(AccessEvent.USER_PHOTO_ID, text(p, "userPhotoId"));
         event.put(AccessEvent.CROSS_FACE_ID, text(p, "crossFaceId"));
-        Map<String, String> images = new LinkedHashMap<>();
-        image(images, AccessEvent.IMAGE_ENROLLED, p, "userPhoto");
-        image(images, AccessEvent.IMAGE_SCENE, p, "crossSrcPhoto");
-        image(images, AccessEvent.IMAGE_FACE, p, "crossFacePhoto");
-        event.put(AccessEvent.IMAGES, images);
+        event.put(AccessEvent.IMAGES, platformImages(p));
         return event;
     }
 
@@ -158,12 +154,17 @@ public class AccessEventNormalizer {
         event.put(AccessEvent.PHOTO_ID, faceId);
         event.put(AccessEvent.USER_PHOTO_ID, text(r, "regFid"));
         event.put(AccessEvent.CROSS_FACE_ID, text(r, "faceFid"));
-        Map<String, String> images = new LinkedHashMap<>();
-        image(images, AccessEvent.IMAGE_ENROLLED, r, "userPhoto");
-        image(images, AccessEvent.IMAGE_SCENE, r, "crossSrcPhoto");
-        image(images, AccessEvent.IMAGE_FACE, r, "crossFacePhoto");
-        event.put(AccessEvent.IMAGES, images);
+        event.put(AccessEvent.IMAGES, platformImages(r));
         return event;
+    }
+
+    /** The three base64 images as the platform names them, in pushes (form P) and query records alike. */
+    private static Map<String, String> platformImages(JsonNode item) {
+        Map<String, String> images = new LinkedHashMap<>();
+        image(images, AccessEvent.IMAGE_ENROLLED, item, "userPhoto");
+        image(images, AccessEvent.IMAGE_SCENE, item, "crossSrcPhoto");
+        image(images, AccessEvent.IMAGE_FACE, item, "crossFacePhoto");
+        return images;
     }
 
     /** A recognised person must name who passed; a stranger or an unknown type may not. */
