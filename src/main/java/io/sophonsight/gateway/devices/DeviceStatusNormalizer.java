@@ -31,6 +31,12 @@ public class DeviceStatusNormalizer {
     public static final String OFFLINE = "offline";
     public static final String UNKNOWN = "unknown";
 
+    /** Column sizes of {@code device_state} (V22): longer values are refused (400), never a failed insert (500). */
+    static final int MAX_ID = 100;
+    static final int MAX_NAME = 200;
+    static final int MAX_ADDRESS = 64;
+    static final int MAX_VERSION = 50;
+
     private final PushJson json;
 
     public DeviceStatusNormalizer(PushJson json) {
@@ -40,15 +46,15 @@ public class DeviceStatusNormalizer {
     public Map<String, Object> normalize(byte[] body) {
         ObjectNode push = json.object(body);
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("boxId", PushJson.requiredText(push, "deviceId"));
+        report.put("boxId", PushJson.requiredText(push, "deviceId", MAX_ID));
         report.put("status", status(PushJson.requiredText(push, "deviceStatus"), "deviceStatus"));
-        report.put("name", text(push, "deviceName"));
-        report.put("mac", text(push, "deviceMac"));
-        report.put("sn", text(push, "deviceSN"));
+        report.put("name", text(push, "deviceName", MAX_NAME));
+        report.put("mac", text(push, "deviceMac", MAX_ADDRESS));
+        report.put("sn", text(push, "deviceSN", MAX_ID));
         report.put("cameraNum", integer(push, "cameraNum"));
         Long reported = epochMillis(push, "timeStamp", false);
         report.put("reportedAt", reported == null ? System.currentTimeMillis() : reported);
-        report.put("swVersion", text(push, "swVersion"));
+        report.put("swVersion", text(push, "swVersion", MAX_VERSION));
         report.put("sdkVersion", text(push, "sdkVersion"));
         report.put("cpuUsage", number(push, "cpuUsage"));
         report.put("memoryUsage", number(push, "memoryUsage"));
@@ -71,11 +77,11 @@ public class DeviceStatusNormalizer {
             }
             ObjectNode camera = lowerCaseKeys((ObjectNode) entry);
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("cameraId", PushJson.requiredText(camera, "cameraid"));
+            c.put("cameraId", PushJson.requiredText(camera, "cameraid", MAX_ID));
             String state = text(camera, "state");
             c.put("status", state == null ? UNKNOWN : status(state, "cameraInfo.state"));
-            c.put("ip", text(camera, "ip"));
-            c.put("name", text(camera, "name"));
+            c.put("ip", text(camera, "ip", MAX_ADDRESS));
+            c.put("name", text(camera, "name", MAX_NAME));
             cameras.add(c);
         }
         return cameras;

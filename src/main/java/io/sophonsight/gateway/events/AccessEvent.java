@@ -7,6 +7,15 @@ package io.sophonsight.gateway.events;
  */
 public final class AccessEvent {
 
+    /** Column sizes of {@code access_record} (V21, V31): longer values are refused when the event is read. */
+    public static final int MAX_ID = 100;
+    /** Person and camera names, photo ids. */
+    public static final int MAX_NAME = 200;
+    public static final int MAX_RAW_TYPE = 50;
+    public static final int MAX_IP = 64;
+    /** {@code score} is DECIMAL(9, 6). */
+    public static final java.math.BigDecimal MAX_SCORE = new java.math.BigDecimal("999.999999");
+
     /** {@code P} platform push form, {@code B} AI-box push form, {@code query} the query API. */
     public static final String SOURCE_FORM = "sourceForm";
     public static final String PERSON_ID = "personId";

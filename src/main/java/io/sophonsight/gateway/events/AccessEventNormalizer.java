@@ -49,23 +49,23 @@ public class AccessEventNormalizer {
     }
 
     private Map<String, Object> fromPlatformForm(JsonNode p) {
-        String rawType = text(p, "userType");
+        String rawType = text(p, "userType", AccessEvent.MAX_RAW_TYPE);
         String type = platformType(rawType);
         Map<String, Object> event = new LinkedHashMap<>();
         event.put(AccessEvent.SOURCE_FORM, "P");
-        event.put(AccessEvent.PERSON_ID, personId(text(p, "userId"), type, "userId"));
-        event.put(AccessEvent.PERSON_NAME, text(p, "userName"));
+        event.put(AccessEvent.PERSON_ID, personId(text(p, "userId", AccessEvent.MAX_ID), type, "userId"));
+        event.put(AccessEvent.PERSON_NAME, text(p, "userName", AccessEvent.MAX_NAME));
         event.put(AccessEvent.PERSON_TYPE, type);
         event.put(AccessEvent.RAW_PERSON_TYPE, rawType);
-        event.put(AccessEvent.SCORE, number(p, "matchScore"));
+        event.put(AccessEvent.SCORE, score(p, "matchScore"));
         event.put(AccessEvent.PASS_TIME, epochMillis(p, "crossTime", true));
-        event.put(AccessEvent.BOX_ID, PushJson.requiredText(p, "deviceId"));
-        event.put(AccessEvent.CAMERA_ID, text(p, "cameraId"));
-        event.put(AccessEvent.CAMERA_IP, text(p, "cameraIp"));
+        event.put(AccessEvent.BOX_ID, PushJson.requiredText(p, "deviceId", AccessEvent.MAX_ID));
+        event.put(AccessEvent.CAMERA_ID, text(p, "cameraId", AccessEvent.MAX_ID));
+        event.put(AccessEvent.CAMERA_IP, text(p, "cameraIp", AccessEvent.MAX_IP));
         event.put(AccessEvent.CAMERA_TYPE, integer(p, "cameraType"));
-        event.put(AccessEvent.PHOTO_ID, text(p, "photoId"));
-        event.put(AccessEvent.USER_PHOTO_ID, text(p, "userPhotoId"));
-        event.put(AccessEvent.CROSS_FACE_ID, text(p, "crossFaceId"));
+        event.put(AccessEvent.PHOTO_ID, text(p, "photoId", AccessEvent.MAX_NAME));
+        event.put(AccessEvent.USER_PHOTO_ID, text(p, "userPhotoId", AccessEvent.MAX_NAME));
+        event.put(AccessEvent.CROSS_FACE_ID, text(p, "crossFaceId", AccessEvent.MAX_NAME));
         event.put(AccessEvent.IMAGES, platformImages(p));
         return event;
     }
@@ -73,15 +73,15 @@ public class AccessEventNormalizer {
     private Map<String, Object> fromBoxForm(JsonNode b) {
         JsonNode ext = PushJson.object(b, "ext_data");
         JsonNode identity = PushJson.object(b, "identity_info");
-        String rawType = ext == null ? null : text(ext, "person_type");
+        String rawType = ext == null ? null : text(ext, "person_type", AccessEvent.MAX_RAW_TYPE);
         String type = boxType(rawType);
-        String personId = text(b, "identity_id");
+        String personId = text(b, "identity_id", AccessEvent.MAX_ID);
         if (personId == null && identity != null) {
-            personId = text(identity, "user_id");
+            personId = text(identity, "user_id", AccessEvent.MAX_ID);
         }
-        String name = text(b, "identity_name");
+        String name = text(b, "identity_name", AccessEvent.MAX_NAME);
         if (name == null && identity != null) {
-            name = text(identity, "name");
+            name = text(identity, "name", AccessEvent.MAX_NAME);
         }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put(AccessEvent.SOURCE_FORM, "B");
@@ -89,11 +89,11 @@ public class AccessEventNormalizer {
         event.put(AccessEvent.PERSON_NAME, name);
         event.put(AccessEvent.PERSON_TYPE, type);
         event.put(AccessEvent.RAW_PERSON_TYPE, rawType);
-        event.put(AccessEvent.SCORE, number(b, "score"));
+        event.put(AccessEvent.SCORE, score(b, "score"));
         event.put(AccessEvent.PASS_TIME, epochMillis(b, "timestamp", true));
-        event.put(AccessEvent.BOX_ID, PushJson.requiredText(b, "device_id"));
+        event.put(AccessEvent.BOX_ID, PushJson.requiredText(b, "device_id", AccessEvent.MAX_ID));
         event.put(AccessEvent.CAMERA_ID, null);
-        event.put(AccessEvent.CAMERA_IP, ext == null ? null : text(ext, "device_ip"));
+        event.put(AccessEvent.CAMERA_IP, ext == null ? null : text(ext, "device_ip", AccessEvent.MAX_IP));
         event.put(AccessEvent.CAMERA_TYPE, ext == null ? null : integer(ext, "device_type"));
         event.put(AccessEvent.PHOTO_ID, null);
         event.put(AccessEvent.USER_PHOTO_ID, null);
@@ -129,11 +129,11 @@ public class AccessEventNormalizer {
             default -> throw new IllegalArgumentException("unknown kind of access record: " + kind);
         };
         String personId = switch (kind) {
-            case "employee" -> text(r, "thirdUserId");
-            case "visitor" -> text(r, "visitorId");
+            case "employee" -> text(r, "thirdUserId", AccessEvent.MAX_ID);
+            case "visitor" -> text(r, "visitorId", AccessEvent.MAX_ID);
             default -> null;
         };
-        String faceId = text(r, "fid") != null ? text(r, "fid") : text(r, "faceFid");
+        String faceId = text(r, "fid") != null ? text(r, "fid", AccessEvent.MAX_NAME) : text(r, "faceFid", AccessEvent.MAX_NAME);
         if (personId == null && faceId == null) {
             throw PushRejectedException.badRequest("the record needs " + ("stranger".equals(kind) ? "" : "a person id ("
                     + ("employee".equals(kind) ? "thirdUserId" : "visitorId") + ") or ") + "a face id (fid/faceFid) to be stored once");
@@ -141,19 +141,19 @@ public class AccessEventNormalizer {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put(AccessEvent.SOURCE_FORM, "query");
         event.put(AccessEvent.PERSON_ID, personId);
-        event.put(AccessEvent.PERSON_NAME, text(r, "visitor".equals(kind) ? "visitorName" : "name"));
+        event.put(AccessEvent.PERSON_NAME, text(r, "visitor".equals(kind) ? "visitorName" : "name", AccessEvent.MAX_NAME));
         event.put(AccessEvent.PERSON_TYPE, type);
         event.put(AccessEvent.RAW_PERSON_TYPE, kind);
-        event.put(AccessEvent.SCORE, number(r, "score"));
+        event.put(AccessEvent.SCORE, score(r, "score"));
         event.put(AccessEvent.PASS_TIME, epochMillis(r, "crossTime", true));
         event.put(AccessEvent.BOX_ID, null);
         event.put(AccessEvent.CAMERA_ID, null);
         event.put(AccessEvent.CAMERA_IP, null);
         event.put(AccessEvent.CAMERA_TYPE, null);
-        event.put(AccessEvent.CAMERA_NAME, text(r, "nodeName"));
+        event.put(AccessEvent.CAMERA_NAME, text(r, "nodeName", AccessEvent.MAX_NAME));
         event.put(AccessEvent.PHOTO_ID, faceId);
-        event.put(AccessEvent.USER_PHOTO_ID, text(r, "regFid"));
-        event.put(AccessEvent.CROSS_FACE_ID, text(r, "faceFid"));
+        event.put(AccessEvent.USER_PHOTO_ID, text(r, "regFid", AccessEvent.MAX_NAME));
+        event.put(AccessEvent.CROSS_FACE_ID, text(r, "faceFid", AccessEvent.MAX_NAME));
         event.put(AccessEvent.IMAGES, platformImages(r));
         return event;
     }
@@ -165,6 +165,16 @@ public class AccessEventNormalizer {
         image(images, AccessEvent.IMAGE_SCENE, item, "crossSrcPhoto");
         image(images, AccessEvent.IMAGE_FACE, item, "crossFacePhoto");
         return images;
+    }
+
+    /** A recognition score, refused (400) when it does not fit {@code access_record.score}. */
+    private static java.math.BigDecimal score(JsonNode parent, String field) {
+        java.math.BigDecimal score = number(parent, field);
+        if (score != null && score.abs().compareTo(AccessEvent.MAX_SCORE) > 0) {
+            throw PushRejectedException.badRequest("field '" + field + "' must be between -" + AccessEvent.MAX_SCORE
+                    + " and " + AccessEvent.MAX_SCORE);
+        }
+        return score;
     }
 
     /** A recognised person must name who passed; a stranger or an unknown type may not. */

@@ -21,6 +21,9 @@ import org.springframework.stereotype.Component;
 @Component("pushJson")
 public class PushJson {
 
+    /** 9999-12-31T23:59:59.999Z: later times fit no database timestamp column (PostgreSQL's end at year 294276). */
+    static final long LATEST_EPOCH_MILLIS = 253_402_300_799_999L;
+
     private final ObjectMapper mapper;
 
     public PushJson(@Value("${push.max-nesting-depth:32}") int maxNestingDepth,
@@ -66,6 +69,28 @@ public class PushJson {
         return value.isEmpty() ? null : value;
     }
 
+    /**
+     * {@link #text(JsonNode, String)} of at most {@code maxLength} characters: the size of the column it is stored in,
+     * so an over-long value is refused here (400) instead of failing the insert later (a 500 the platform would resend
+     * forever, or an acknowledged event the fan-out can never record).
+     */
+    public static String text(JsonNode parent, String field, int maxLength) {
+        String value = text(parent, field);
+        if (value != null && value.length() > maxLength) {
+            throw PushRejectedException.badRequest("field '" + field + "' is longer than " + maxLength + " characters ("
+                    + value.length() + ")");
+        }
+        return value;
+    }
+
+    public static String requiredText(JsonNode parent, String field, int maxLength) {
+        String value = text(parent, field, maxLength);
+        if (value == null) {
+            throw PushRejectedException.badRequest("missing required field '" + field + "'");
+        }
+        return value;
+    }
+
     public static String requiredText(JsonNode parent, String field) {
         String value = text(parent, field);
         if (value == null) {
@@ -94,8 +119,9 @@ public class PushJson {
         }
         try {
             long millis = value.longValueExact();
-            if (millis <= 0) {
-                throw PushRejectedException.badRequest("field '" + field + "' must be a positive epoch time in ms");
+            if (millis <= 0 || millis > LATEST_EPOCH_MILLIS) {
+                throw PushRejectedException.badRequest("field '" + field + "' must be a positive epoch time in ms "
+                        + "before the year 10000");
             }
             return millis;
         } catch (ArithmeticException e) {

@@ -21,9 +21,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Prepares requests to the push receivers before the HTTP binding reads them (it reads the whole
  * body eagerly):
  * <ul>
- *   <li>a body larger than {@code push.max-body-size} is never read into memory: a declared
+ *   <li>a body larger than {@code push.max-body-size} is never kept in memory: a declared
  *       Content-Length over the limit hides the body, a streamed (chunked) body is cut after the
- *       limit; request attribute {@value #TOO_LARGE} then tells {@link PushBodyReader} to answer 413;</li>
+ *       limit (the rest is read and discarded, so the caller gets its 413 on an intact connection);
+ *       {@link PushBodyReader} then answers 413;</li>
  *   <li>every body is read as JSON, whatever Content-Type the caller sets; otherwise a body labelled
  *       {@code application/x-www-form-urlencoded} (as {@code curl -d} sends) would be parsed as form
  *       fields before the route runs, and bad input there would end in a 500 instead of a 400.</li>
@@ -59,6 +60,7 @@ public class PushRequestFilter extends OncePerRequestFilter {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             request.setAttribute(TOO_LARGE, declared);
+            drain(request); // discarded, never kept: the caller still gets its 413 on an intact connection
         }
         ServletInputStream limited = new LimitedInputStream(request, declared > maxBytes ? 0 : maxBytes);
         chain.doFilter(new HttpServletRequestWrapper(request) {
@@ -85,7 +87,20 @@ public class PushRequestFilter extends OncePerRequestFilter {
         }, response);
     }
 
-    /** Reads at most {@code limit} bytes; one byte more marks the request too large and ends the stream. */
+    /**
+     * Reads the rest of a body over the limit and throws it away (constant memory). Left unread, Tomcat would
+     * close the connection while the caller is still sending, and the caller would see a broken connection
+     * instead of the 413.
+     */
+    private static void drain(HttpServletRequest request) throws IOException {
+        byte[] discard = new byte[64 * 1024];
+        ServletInputStream in = request.getInputStream();
+        while (in.read(discard) != -1) {
+            // discarded
+        }
+    }
+
+    /** Reads at most {@code limit} bytes and then one more read, which marks the request too large and ends the stream. */
     private static final class LimitedInputStream extends ServletInputStream {
         private final HttpServletRequest request;
         private final long limit;
@@ -121,7 +136,8 @@ public class PushRequestFilter extends OncePerRequestFilter {
                     if (request.getAttribute(TOO_LARGE) == null) {
                         request.setAttribute(TOO_LARGE, -1L);
                     }
-                    return -1;
+                    drain(request);
+                    return n; // including the bytes past the limit, so the reader sees a body over it (413)
                 }
             }
             return n;

@@ -62,6 +62,7 @@ public class SimulatorFaults {
     }
 
     private final List<Fault> faults = new ArrayList<>();
+    private final java.util.Map<Mode, Long> injected = new java.util.EnumMap<>(Mode.class);
 
     public synchronized void add(Fault fault) {
         faults.add(fault);
@@ -73,6 +74,11 @@ public class SimulatorFaults {
 
     public synchronized int size() {
         return faults.size();
+    }
+
+    /** How many calls got a fault of this mode since start-up (never reset: tests take differences). */
+    public synchronized long injected(Mode mode) {
+        return injected.getOrDefault(mode, 0L);
     }
 
     /** The fault to apply to this call, if any; consumes one use of it. */
@@ -92,6 +98,7 @@ public class SimulatorFaults {
             if (fault.remaining > 0 && --fault.remaining == 0) {
                 it.remove();
             }
+            injected.merge(fault.mode, 1L, Long::sum);
             return fault;
         }
         return null;

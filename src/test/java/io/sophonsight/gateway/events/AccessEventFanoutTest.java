@@ -137,6 +137,29 @@ class AccessEventFanoutTest extends PushTestSupport {
     }
 
     @Test
+    void aVisitorWithLargeImagesReachesItsQueueWithoutTheBase64() throws Exception {
+        // Given a visitor pass with a scene image of 300 KB (real scene captures are hundreds of KB)
+        long passTime = AccessRecordPushTest.nextPassTime();
+        byte[] scene = new byte[300 * 1024];
+        new java.util.Random(7).nextBytes(scene);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("userId", "V-LARGE");
+        event.put("userType", "VISITOR");
+        event.put("crossTime", passTime);
+        event.put("deviceId", "BOX-F");
+        event.put("crossSrcPhoto", java.util.Base64.getEncoder().encodeToString(scene));
+
+        // When it is pushed
+        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(event)).statusCode()).isEqualTo(200);
+
+        // Then it is recorded with its file, and the visitors queue gets the event (file path, no base64)
+        Map<String, Object> record = awaitRecord("V-LARGE", passTime);
+        assertThat(DATA_DIR.resolve((String) record.get("scene_photo_file"))).hasBinaryContent(scene);
+        String message = awaitMessage(VISITORS, m -> m.contains("\"personId\":\"V-LARGE\""));
+        assertThat(message.length()).isLessThan(10_000);
+    }
+
+    @Test
     void eventsAcknowledgedBeforeAStopAreFannedOutWhenTheGatewayRunsAgain() throws Exception {
         // Given the fan-out stopped (as when the gateway stops right after acknowledging)
         camelContext.getRouteController().stopRoute("access-event-fanout-poller");

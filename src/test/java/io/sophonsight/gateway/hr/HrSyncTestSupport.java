@@ -23,34 +23,35 @@ import static org.awaitility.Awaitility.await;
  * Shared set-up of the HR sync tests: HR back to the original sample, the gateway's sync_state
  * empty, the platform (simulator) empty, no held deletes. Tests change HR with plain SQL through
  * {@code hrDataSource}, as an HR system would, and start runs through {@code direct:hr-sync-run}.
+ * Public, so other suites (e.g. the reliability suite) build on the same set-up and comparison.
  */
-abstract class HrSyncTestSupport extends GatewayTestSupport {
+public abstract class HrSyncTestSupport extends GatewayTestSupport {
 
-    static final String UPLOAD = "/openapi/v1/pic/upload";
-    static final String PERSON_ADD = "/openapi/v1/syncuser/addOrEdit";
-    static final String PERSON_DELETE = "/openapi/v1/syncuser/delete";
-    static final String ORG_ADD = "/openapi/v1/syncdept/addOrEdit";
-    static final String ORG_DELETE = "/openapi/v1/syncdept/delete";
+    protected static final String UPLOAD = "/openapi/v1/pic/upload";
+    protected static final String PERSON_ADD = "/openapi/v1/syncuser/addOrEdit";
+    protected static final String PERSON_DELETE = "/openapi/v1/syncuser/delete";
+    protected static final String ORG_ADD = "/openapi/v1/syncdept/addOrEdit";
+    protected static final String ORG_DELETE = "/openapi/v1/syncdept/delete";
 
     @Autowired
     @Qualifier("hrDataSource")
-    DataSource hrDataSource;
+    protected DataSource hrDataSource;
 
     @Autowired
     @Qualifier("dataSource")
-    DataSource gatewayDataSource;
+    protected DataSource gatewayDataSource;
 
     @Autowired
-    HrSampleData sample;
+    protected HrSampleData sample;
 
     @Autowired
-    HrDeletionGuard guard;
+    protected HrDeletionGuard guard;
 
     @Autowired
-    HrSyncRuns runs;
+    protected HrSyncRuns runs;
 
-    JdbcTemplate hr;
-    JdbcTemplate gateway;
+    protected JdbcTemplate hr;
+    protected JdbcTemplate gateway;
 
     @BeforeEach
     void startFromTheSample() {
@@ -64,30 +65,30 @@ abstract class HrSyncTestSupport extends GatewayTestSupport {
         guard.setThresholdPercent(20);
     }
 
-    HrSyncRun run(String mode) {
+    protected HrSyncRun run(String mode) {
         return producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", mode, HrSyncRun.class);
     }
 
-    HrSyncRun dryRun(String mode) {
+    protected HrSyncRun dryRun(String mode) {
         return producer.requestBodyAndHeaders("direct:hr-sync-run", null, Map.of("HrSyncMode", mode, "HrSyncDryRun", true),
                 HrSyncRun.class);
     }
 
     /** A moment after every sample row, so incremental runs see the change. */
-    static Timestamp later() {
+    protected static Timestamp later() {
         return Timestamp.valueOf(LocalDateTime.now().plusSeconds(1));
     }
 
-    int hrPeople() {
+    protected int hrPeople() {
         return hr.queryForObject("SELECT COUNT(*) FROM employee", Integer.class);
     }
 
-    long calls(String path) {
+    protected long calls(String path) {
         return simulator.state().calls(path);
     }
 
     /** The platform holds exactly HR's orgs and people, each person with HR's photo bytes (or none). */
-    void assertPlatformEqualsHr() {
+    protected void assertPlatformEqualsHr() {
         SimulatorState state = simulator.state();
         Map<String, String[]> hrOrgs = new HashMap<>();
         hr.query("SELECT id, name, parent_id FROM department", rs -> {

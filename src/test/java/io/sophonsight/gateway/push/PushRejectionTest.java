@@ -53,7 +53,17 @@ class PushRejectionTest extends PushTestSupport {
                 Arguments.of("image that is not base64",
                         "{\"userId\":\"E-1\",\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\",\"crossSrcPhoto\":\"%%%\"}",
                         "field 'crossSrcPhoto' is not valid base64"),
-                Arguments.of("absurd nesting", "{\"userId\":\"E-1\",\"x\":" + deep + "}", "nested too deeply"));
+                Arguments.of("absurd nesting", "{\"userId\":\"E-1\",\"x\":" + deep + "}", "nested too deeply"),
+                // values that do not fit the columns are refused here, not acknowledged and then never recorded
+                Arguments.of("id longer than its column",
+                        "{\"userId\":\"" + "E".repeat(101) + "\",\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\"}",
+                        "field 'userId' is longer than 100 characters"),
+                Arguments.of("score that fits no score column",
+                        "{\"userId\":\"E-1\",\"matchScore\":1e6,\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\"}",
+                        "field 'matchScore' must be between"),
+                Arguments.of("pass time after the year 9999",
+                        "{\"userId\":\"E-1\",\"crossTime\":9223372036854775807,\"deviceId\":\"BOX-1\"}",
+                        "before the year 10000"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,6 +124,19 @@ class PushRejectionTest extends PushTestSupport {
     }
 
     @Test
+    void bytesThatAreNotUtf8AreRefusedAsBadJsonNotAnsweredWith500() throws Exception {
+        // Given a body with bytes that are no UTF-8 (the HTTP binding once decoded bodies as text, and failed)
+        byte[] body = {'{', '"', 'u', 's', 'e', 'r', 'I', 'd', '"', ':', '"', (byte) 0xc3, '(', (byte) 0xff, '"', '}'};
+
+        // When it is pushed to both receivers, Then both refuse it as bad JSON with a dead letter
+        for (String path : new String[]{ACCESS_PATH, DEVICE_PATH}) {
+            HttpResponse<String> reply = push(path, body);
+            assertThat(reply.statusCode()).as(path).isEqualTo(400);
+            assertThat(reply.body()).as(path).contains("not valid JSON");
+        }
+    }
+
+    @Test
     void badDeviceStatusIsRefusedToo() throws Exception {
         HttpResponse<String> reply = push(DEVICE_PATH, "{\"deviceId\":\"BOX-1\",\"deviceStatus\":0,\"cameraInfo\":{\"cameraId\":\"C\"}}");
         assertThat(reply.statusCode()).isEqualTo(400);
@@ -121,7 +144,11 @@ class PushRejectionTest extends PushTestSupport {
         HttpResponse<String> noStatus = push(DEVICE_PATH, "{\"deviceId\":\"BOX-1\"}");
         assertThat(noStatus.statusCode()).isEqualTo(400);
         assertThat(noStatus.body()).contains("missing required field 'deviceStatus'");
-        assertThat(count("SELECT COUNT(*) FROM dead_letter WHERE flow = 'device-status-push'")).isGreaterThanOrEqualTo(2);
+        HttpResponse<String> longName = push(DEVICE_PATH, "{\"deviceId\":\"BOX-1\",\"deviceStatus\":0,\"deviceName\":\""
+                + "n".repeat(201) + "\"}");
+        assertThat(longName.statusCode()).isEqualTo(400);
+        assertThat(longName.body()).contains("field 'deviceName' is longer than 200 characters");
+        assertThat(count("SELECT COUNT(*) FROM dead_letter WHERE flow = 'device-status-push'")).isGreaterThanOrEqualTo(3);
     }
 
     @Test

@@ -139,6 +139,17 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
+     * Starts the same process again after {@link #kill()} or {@link #stop()}: the same command, environment, ports
+     * and data folder, as Kubernetes restarts a pod on its volume. {@link #awaitReady} then measures this start.
+     */
+    public GatewayProcess restart() {
+        if (isAlive()) {
+            throw new IllegalStateException(name + " is still running: kill() or stop() it first");
+        }
+        return start();
+    }
+
+    /**
      * Waits until the gateway answers its readiness probe with 200 (the simulator: until its admin API
      * answers), and returns how long the start took. Fails with the end of the log if the process died.
      */
