@@ -1,5 +1,9 @@
 package io.sophonsight.gateway.reliability;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,10 +14,17 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.sophonsight.gateway.GatewayApplication;
 import io.sophonsight.gateway.GatewayTestSupport;
-import io.sophonsight.gateway.push.PushTestSupport;
+import io.sophonsight.gateway.push.PushKey;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -28,18 +39,27 @@ import static org.awaitility.Awaitility.await;
  * the folder is broken; once it is writable again every event is delivered: its files exist with the pushed
  * bytes and its {@code access_record} row points to them.
  *
- * <p>A context of its own: the shared test context gives up after 3 fan-out attempts (to test dead letters
- * quickly); here the fan-out keeps retrying (fast backoff, many attempts) as production does for minutes.
+ * <p>A context of its own (its own data folder, so the shared context's fan-out never sees these events): the
+ * shared test context gives up after 3 fan-out attempts (to test dead letters quickly); here the fan-out keeps
+ * retrying (fast backoff, many attempts) as production does for minutes.
  * Sizes: {@code -Dreliability.photos.events=20}, {@code -Dreliability.photos.attempts-while-broken=5}.
  */
+@CamelSpringBootTest
+@SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-class ReadOnlyPhotoFolderTest extends PushTestSupport {
+class ReadOnlyPhotoFolderTest {
 
     private static final Path OWN_DATA_DIR = GatewayTestSupport.freshFolder("read-only-photos");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @DynamicPropertySource
     static void ownContext(DynamicPropertyRegistry registry) {
+        // the settings of every test context (GatewayTestSupport's), with a data folder of its own
+        registry.add("simulator.enabled", () -> "true");
+        registry.add("simulator.port", () -> "0");
+        registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", OWN_DATA_DIR::toString);
+        GatewayTestSupport.quietSchedulesAndFastRetries(registry);
         registry.add("camel.main.name", () -> "sophonsight-gateway-read-only-photos");
         registry.add("camel.main.jmx-enabled", () -> "false");
         registry.add("spring.jmx.enabled", () -> "false");
@@ -48,6 +68,15 @@ class ReadOnlyPhotoFolderTest extends PushTestSupport {
         registry.add("push.fanout.max-attempts", () -> "1000");
         registry.add("push.fanout.max-delay-ms", () -> "300");
     }
+
+    @Autowired
+    private JdbcTemplate jdbc;
+
+    @Autowired
+    private PushKey pushKey;
+
+    @LocalServerPort
+    private int port;
 
     @Value("${push.fanout.photo-folder}")
     private String photoFolder;
@@ -83,7 +112,11 @@ class ReadOnlyPhotoFolderTest extends PushTestSupport {
             pass.put("crossFacePhoto", Base64.getEncoder().encodeToString(face));
             pass.put("crossSrcPhoto", Base64.getEncoder().encodeToString(new byte[]{(byte) 0x89, 'P', 'N', 'G', (byte) i}));
             // Then each is acknowledged as usual: the images are staged in the database, not yet in files
-            assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(pass)).statusCode()).isEqualTo(200);
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/sophonsight/access-records?key=" + pushKey.value()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(pass))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
         }
 
         // Then, while the folder stays broken, every event is retried again and again, and stays PENDING:
@@ -96,7 +129,7 @@ class ReadOnlyPhotoFolderTest extends PushTestSupport {
         assertThat(count("SELECT COUNT(*)" + ours)).isEqualTo(events);
         assertThat(count("SELECT COUNT(*)" + ours + " AND fanout_status <> 'PENDING'")).isZero();
         assertThat(jdbc.queryForList("SELECT DISTINCT last_error" + ours, String.class))
-                .allSatisfy(error -> assertThat(error).containsIgnoringCase("director"));
+                .allSatisfy(error -> assertThat(error).contains("Cannot store file"));
         assertThat(count("SELECT COUNT(*) FROM dead_letter WHERE flow = 'access-event-fanout'")).isEqualTo(deadLettersBefore);
         assertThat(count("SELECT COUNT(*) FROM access_record WHERE event_id > ?", lastEventBefore)).isZero();
         int attempts = count("SELECT SUM(fanout_attempts)" + ours);
@@ -132,7 +165,7 @@ class ReadOnlyPhotoFolderTest extends PushTestSupport {
                 .table("figure", "value")
                 .row("events with 2 images each, acknowledged", events)
                 .row("fan-out attempts while broken (all events)", attempts)
-                .row("time the folder stayed broken", broken)
+                .row("time kept broken after the pushes (until every event had " + attemptsWhileBroken + " attempts)", broken)
                 .row("dead letters while broken", 0)
                 .row("records written without their files", 0)
                 .row("delivered after recovery (record + 2 files each)", records.size() + " (" + files + " files)")
@@ -141,5 +174,10 @@ class ReadOnlyPhotoFolderTest extends PushTestSupport {
                 .note("Fan-out retries: up to 1000 attempts, backoff 50 ms doubling to 300 ms (test settings; "
                         + "production defaults: 10 attempts, 1 s doubling to 5 min, about 8.5 minutes of retries before a dead letter).")
                 .write();
+    }
+
+    private int count(String sql, Object... args) {
+        Integer n = jdbc.queryForObject(sql, Integer.class, args);
+        return n == null ? 0 : n;
     }
 }
