@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>The gateway's H2 database runs with {@code AUTO_SERVER=TRUE} so this test can read it while the gateway
  * runs (the same engine and files as the default, shared over a local socket). Sizes:
- * {@code -Dreliability.kill.clients=4}, {@code -Dreliability.kill.acks-before-kill=400}.
+ * {@code -Dreliability.kill.clients=4}, {@code -Dreliability.kill.acks-before-kill=300}.
  */
 class KillDuringPushLoadIT {
 
@@ -45,12 +45,12 @@ class KillDuringPushLoadIT {
     @Test
     void everyPushAcknowledgedBeforeAKillIsStoredExactlyOnceAndFannedOutAfterTheRestart() throws Exception {
         int clients = ReliabilityReport.size("reliability.kill.clients", 4);
-        int acksBeforeKill = ReliabilityReport.size("reliability.kill.acks-before-kill", 400);
+        int acksBeforeKill = ReliabilityReport.size("reliability.kill.acks-before-kill", 300);
 
         // Given the packaged gateway on its embedded defaults, only the push receivers and the fan-out busy
         GatewayProcess gateway = GatewayProcess.gateway("kill-during-push");
         String jdbcUrl = "jdbc:h2:file:" + gateway.dataDir().resolve("db/gateway")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
         gateway.env("GATEWAY_PUSH_KEY", KEY)
                 .env("GATEWAY_DB_URL", jdbcUrl)
                 .env("SIMULATOR_PUSH_INTERVAL", "0s")
@@ -62,7 +62,7 @@ class KillDuringPushLoadIT {
                 .env("QUERY_RECORDS_STRANGER_CRON", NEVER)
                 .env("QUERY_RECORDS_VISITOR_CRON", NEVER);
         try (gateway) {
-            Duration firstStart = gateway.start().awaitReady(Duration.ofSeconds(120));
+            Duration firstStart = gateway.start().awaitReady(Duration.ofSeconds(240));
 
             // When clients push distinct passes, and the gateway is killed (SIGKILL) once enough are acknowledged
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -113,7 +113,7 @@ class KillDuringPushLoadIT {
 
             // And it is started again on the same data folder
             long restartedAt = System.nanoTime();
-            Duration restart = gateway.restart().awaitReady(Duration.ofSeconds(120));
+            Duration restart = gateway.restart().awaitReady(Duration.ofSeconds(240));
 
             // Then the fan-out finishes the events acknowledged before the kill: none stays PENDING
             try (Connection db = DriverManager.getConnection(jdbcUrl, "sa", "")) {
