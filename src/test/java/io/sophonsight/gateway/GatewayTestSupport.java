@@ -9,8 +9,10 @@ import io.sophonsight.gateway.simulator.SophonSightSimulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,6 +29,10 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Camel's JMX as the gateway runs it (camel-test switches it off by default): route MBeans by route id, read over Jolokia
+@DisableJmx(false)
+// metrics exported as the gateway runs (Spring Boot tests switch exporters off by default): /actuator/prometheus
+@AutoConfigureObservability(tracing = false)
 public abstract class GatewayTestSupport {
 
     /** One data folder per test JVM, so H2 files and photos of an earlier run never leak in. */
@@ -49,6 +55,9 @@ public abstract class GatewayTestSupport {
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
+        // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
+        registry.add("spring.jmx.enabled", () -> "true");
         if (onPostgres()) {
             registry.add("spring.datasource.url", () -> POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?")
                     + "currentSchema=" + POSTGRES_SCHEMA);
@@ -91,6 +100,9 @@ public abstract class GatewayTestSupport {
         registry.add("push.fanout.max-attempts", () -> "3");
         // silence detection never fires on its own: tests send to direct:push-silence-check
         registry.add("push.silence.check-cron", () -> "0 0 0 1 1 ? 2099");
+        // the Jolokia agent (JMX over HTTP) on a free port of the loopback interface, never the fixed 8778
+        registry.add("monitoring.jolokia.port", () -> "0");
+        registry.add("monitoring.jolokia.host", () -> "127.0.0.1");
     }
 
     @Autowired
