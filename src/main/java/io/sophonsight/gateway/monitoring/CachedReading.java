@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A value read from the database for metrics, reused for {@code maxAge} so a scrape costs at most one
- * query per reading, never one per gauge. A scrape waits at most {@code maxWait} for a fresh reading; a
- * database that is down or slow gives {@code null} (the gauges answer NaN) instead of a failed or hanging
- * scrape, and the reading goes on in the background for the next scrape.
+ * query per reading, never one per gauge. A reading runs in the background; callers wait for it at most
+ * {@code maxWait} after it started (all the gauges of one scrape together, not each in turn). A database
+ * that is down or slow gives {@code null} (the gauges answer NaN) instead of a failed or hanging scrape: a
+ * failed reading also counts for {@code maxAge}, and a slow one goes on for the next scrape.
  */
 final class CachedReading<T> {
 
@@ -35,6 +36,7 @@ final class CachedReading<T> {
     private T value;
     private Instant readAt;
     private CompletableFuture<T> reading;
+    private long readingStartedNanos;
     private boolean failing;
 
     CachedReading(String name, Supplier<T> reader, Duration maxAge, Duration maxWait, Executor executor, Clock clock,
@@ -51,20 +53,23 @@ final class CachedReading<T> {
     /** The current value, read again when older than maxAge; null when it cannot be read now. */
     T get() {
         CompletableFuture<T> pending;
+        long waitNanos;
         synchronized (this) {
             if (readAt != null && Duration.between(readAt, clock.instant()).compareTo(maxAge) < 0) {
                 return value;
             }
             if (reading == null) {
+                readingStartedNanos = System.nanoTime();
                 reading = CompletableFuture.supplyAsync(reader, executor).whenComplete(this::done);
             }
             pending = reading;
+            waitNanos = maxWait.toNanos() - (System.nanoTime() - readingStartedNanos);
         }
         try {
-            return pending.get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+            return waitNanos <= 0 ? pending.getNow(null) : pending.get(waitNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             return null;
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | java.util.concurrent.CompletionException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -83,9 +88,9 @@ final class CachedReading<T> {
                 }
                 failing = false;
             } else {
-                // a failed reading is not cached: the next scrape tries again, and the gauges answer NaN until then
+                // a failed reading counts too (NaN for maxAge), so a scrape tries the database once, not once per gauge
                 value = null;
-                readAt = null;
+                readAt = clock.instant();
                 if (!failing) {
                     LOG.warn("Metrics: cannot read {} (gauges report NaN until it can be read): {}", name,
                             failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure);
