@@ -150,8 +150,13 @@ class JolokiaOperationsTest extends PushTestSupport {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void thePolicyAllowsCamelAndTheGatewayOperationsButNothingElse() {
         // Given the gateway's Jolokia policy (jolokia-access.xml)
+        // Then a search lists exactly the gateway's three documented MBeans, each once
+        assertThat((java.util.List<Object>) JolokiaClient.value(jolokia.send(Map.of("type", "search", "mbean", "io.sophonsight.gateway:*"))))
+                .containsExactlyInAnyOrder("io.sophonsight.gateway:type=DeadLetters",
+                        "io.sophonsight.gateway:name=DeletionGuard,type=HrSync", "io.sophonsight.gateway:name=Operations,type=HrSync");
         // Then Camel's MBeans and the gateway's attributes can be read, and the documented threshold written
         assertThat(JolokiaClient.value(jolokia.read(route("access-record-push"), "RouteId"))).isEqualTo("access-record-push");
         assertThat(JolokiaClient.value(jolokia.read(GUARD, "ThresholdPercent"))).isNotNull();
