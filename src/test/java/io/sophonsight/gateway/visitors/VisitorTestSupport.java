@@ -84,7 +84,7 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
     Answer postJson(Object body) {
         try {
             String json = body instanceof String text ? text : mapper.writeValueAsString(body);
-            return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors")))
+            return send(apiRequest("/api/visitors")
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)));
         } catch (IOException e) {
@@ -107,13 +107,13 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors")))
+        return send(apiRequest("/api/visitors")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }
 
     Answer get(String id) {
-        return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors/" + id))).GET());
+        return send(apiRequest("/api/visitors/" + id).GET());
     }
 
     private Answer send(HttpRequest.Builder request) {
