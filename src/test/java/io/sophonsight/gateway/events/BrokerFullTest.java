@@ -1,7 +1,6 @@
 package io.sophonsight.gateway.events;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,13 +50,7 @@ class BrokerFullTest extends PushTestSupport {
 
         // When a pass of an unknown person type is pushed
         long passTime = AccessRecordPushTest.nextPassTime();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("userId", "U-FULL");
-        event.put("userType", "MARTIAN");
-        event.put("crossTime", passTime);
-        event.put("deviceId", "BOX-FULL");
-        event.put("cameraId", "CAM-FULL");
-        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(event)).statusCode()).isEqualTo(200);
+        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(platformPass("U-FULL", "MARTIAN", passTime, "BOX-FULL", "CAM-FULL"))).statusCode()).isEqualTo(200);
 
         // Then every attempt fails at once with the broker's reason (no hang), and the event is given up
         Map<String, Object> row = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
