@@ -432,6 +432,8 @@ class KubernetesManifestsTest {
                     .containsEntry("GATEWAY_JMS_EMBEDDED_ENABLED", "false").containsKey("GATEWAY_JMS_BROKER_URL");
             assertThat(env).as("leader election").containsEntry("GATEWAY_CLUSTER_MODE", "kubernetes");
             assertThat(env).as("simulator").containsEntry("SIMULATOR_ENABLED", "false");
+            assertThat(env.get("SOPHONSIGHT_BASE_URL")).as("SOPHONSIGHT_BASE_URL: the real platform")
+                    .isNotNull().doesNotContain("localhost", "127.0.0.1");
             assertThat(env).as("sample HR tables").containsEntry("HR_SAMPLE_ENABLED", "false");
             assertThat(accessModes).as("data volume shared by the replicas").containsExactly("ReadWriteMany");
         } else {
