@@ -24,7 +24,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
@@ -169,6 +171,29 @@ class KubernetesManifestsTest {
                 assertThat(find(docs, "ConfigMap", (String) ref.get("name"))).as("envFrom ConfigMap " + ref.get("name")).isNotNull();
             }
         }
+    }
+
+    @Test
+    void aRoutesFolderMountedFromAConfigMapLoadsEveryRouteOnce(@TempDir Path mounted) throws Exception {
+        // Given a folder laid out as the kubelet mounts a ConfigMap: the files live in a timestamped
+        // folder, ..data links to it, and each key is a link ..data/<key> at the top
+        Path version = Files.createDirectory(mounted.resolve("..2026_01_01_00_00_00.000000001"));
+        Files.createSymbolicLink(mounted.resolve("..data"), version.getFileName());
+        List<String> names = new ArrayList<>();
+        for (Path route : FlowFiles.routeFiles(PROJECT)) {
+            String name = route.getFileName().toString();
+            Files.copy(route, version.resolve(name));
+            Files.createSymbolicLink(mounted.resolve(name), Path.of("..data", name));
+            names.add(name);
+        }
+
+        // When Camel resolves the include pattern's file part (routes/*.camel.yaml) in that folder
+        String pattern = defaultOf(property("camel.main.routes-include-pattern"));
+        Set<Path> found = ResourceHelper.findInFileSystem(mounted, pattern.substring(pattern.lastIndexOf('/') + 1));
+
+        // Then every route file is found once, by its top-level name, never again through ..data
+        assertThat(found.stream().map(p -> mounted.relativize(p).toString()).sorted().toList())
+                .as("route files Camel loads from the mounted ConfigMap").isEqualTo(names.stream().sorted().toList());
     }
 
     // ---------------------------------------------------------------- variables and the Secret
