@@ -66,10 +66,11 @@ class KubernetesManifestsTest {
     private static final Pattern CREDENTIAL = Pattern.compile(".*(PASSWORD|SECRET|_KEY|APPKEY)$");
 
     /**
-     * Variables the Deployment sets that application.yaml does not read: the Kubernetes client of Camel's
-     * cluster service reads KUBERNETES_NAMESPACE, POD_NAME names the replica in the Lease, the JVM reads
-     * JAVA_TOOL_OPTIONS. GATEWAY_CLUSTER_MODE, GATEWAY_CLUSTER_NAMESPACE (branch cluster) and JOLOKIA_PORT
-     * (branch observability) join application.yaml with those branches; then they need not be listed here.
+     * Variables the Deployment may set that application.yaml does not read itself: the JVM reads
+     * JAVA_TOOL_OPTIONS. The others join application.yaml with work merged separately: GATEWAY_CLUSTER_MODE,
+     * GATEWAY_CLUSTER_NAMESPACE, KUBERNETES_NAMESPACE, POD_NAME (branch cluster: leader election through
+     * the Lease) and JOLOKIA_PORT (branch observability); once both are merged, only JAVA_TOOL_OPTIONS
+     * needs to stay here.
      */
     private static final Set<String> READ_ELSEWHERE = Set.of("KUBERNETES_NAMESPACE", "POD_NAME", "JAVA_TOOL_OPTIONS",
             "GATEWAY_CLUSTER_MODE", "GATEWAY_CLUSTER_NAMESPACE", "JOLOKIA_PORT");
