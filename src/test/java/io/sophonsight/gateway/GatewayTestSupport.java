@@ -2,6 +2,8 @@ package io.sophonsight.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,6 +40,9 @@ public abstract class GatewayTestSupport {
     /** One data folder per test JVM, so H2 files and photos of an earlier run never leak in. */
     protected static final Path DATA_DIR = freshFolder("shared");
 
+    /** The REST API key of the test context ({@code GATEWAY_API_KEY}); see {@link #apiRequest(String)}. */
+    public static final String API_KEY = "test-api-key-0123456789";
+
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
      * in a real PostgreSQL instead of H2: a fresh schema per test JVM, created and migrated by Flyway.
@@ -55,6 +60,7 @@ public abstract class GatewayTestSupport {
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        registry.add("gateway.api.key", () -> API_KEY);
         // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
         // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
         registry.add("spring.jmx.enabled", () -> "true");
@@ -126,6 +132,11 @@ public abstract class GatewayTestSupport {
 
     protected String gatewayUrl(String path) {
         return "http://localhost:" + gatewayPort + path;
+    }
+
+    /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */
+    protected HttpRequest.Builder apiRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + API_KEY);
     }
 
     protected String simulatorUrl(String path) {

@@ -1,0 +1,257 @@
+package io.sophonsight.gateway.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+import io.sophonsight.gateway.GatewayTestSupport;
+
+/**
+ * The packaged gateway (or its standalone simulator) as a separate operating-system process, for the tests
+ * that need what one JVM cannot show: several replicas on one database, a {@code kill -9} in the middle of a
+ * load, start-up time and memory. Runs {@code java -jar} on the jar that {@code mvn package} built (system
+ * property {@code gateway.jar}, set by the failsafe plugin), in the project folder so that it reads the real
+ * {@code application.yaml} and {@code routes/}, exactly as an engineer starts it. Output goes to a log file
+ * next to its data folder; {@link #logTail()} shows the end of it when a test fails.
+ *
+ * <pre>{@code
+ * try (GatewayProcess gateway = GatewayProcess.gateway("replica-a")
+ *         .env("GATEWAY_DB_URL", url).start()) {
+ *     gateway.awaitReady(Duration.ofSeconds(90));
+ *     HttpResponse<String> answer = gateway.post("/sophonsight/access-records?key=" + key, json);
+ *     gateway.kill();          // SIGKILL: no shutdown hook, no graceful stop
+ * }
+ * }</pre>
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String name;
+    private final List<String> arguments;
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final Path dataDir;
+    private final Path log;
+    private final int port;
+    private Process process;
+    private Instant startedAt;
+
+    private GatewayProcess(String name, List<String> arguments, int port) {
+        this.name = name;
+        this.arguments = arguments;
+        this.port = port;
+        this.dataDir = GatewayTestSupport.freshFolder(name);
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    /**
+     * A gateway on its embedded defaults, with free ports and its own data folder. The built-in simulator is
+     * on unless the test points {@code SOPHONSIGHT_BASE_URL} elsewhere and sets {@code SIMULATOR_ENABLED=false}.
+     * Jolokia, where present, gets a free port too, so replicas never clash.
+     */
+    public static GatewayProcess gateway(String name) {
+        int port = freePort();
+        GatewayProcess gateway = new GatewayProcess(name, List.of(), port);
+        gateway.env("SERVER_PORT", Integer.toString(port))
+                .env("SIMULATOR_PORT", Integer.toString(freePort()))
+                .env("JOLOKIA_PORT", Integer.toString(freePort()))
+                .env("GATEWAY_DATA_DIR", gateway.dataDir.toString());
+        return gateway;
+    }
+
+    /** The standalone simulator ({@code java -jar gateway.jar simulator}) on a free port, for replicas to share. */
+    public static GatewayProcess simulator(String name, String appkey, String secret) {
+        int port = freePort();
+        GatewayProcess simulator = new GatewayProcess(name, List.of("simulator"), port);
+        simulator.env("SIMULATOR_PORT", Integer.toString(port))
+                .env("SOPHONSIGHT_APPKEY", appkey)
+                .env("SOPHONSIGHT_SECRET", secret);
+        return simulator;
+    }
+
+    /** The packaged jar, from system property {@code gateway.jar} (set by failsafe) or the only jar in target/. */
+    public static Path jar() {
+        String configured = System.getProperty("gateway.jar", "");
+        if (!configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        try (var jars = Files.list(Path.of("target"))) {
+            return jars.filter(p -> p.getFileName().toString().endsWith(".jar")
+                            && !p.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(
+                            "no packaged jar in target/: run mvn package (or mvn verify) first"))
+                    .toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public GatewayProcess env(String key, String value) {
+        environment.put(key, value);
+        return this;
+    }
+
+    public GatewayProcess jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    public GatewayProcess start() {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar().toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(Path.of("").toAbsolutePath().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(environment);
+        try {
+            startedAt = Instant.now();
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + name, e);
+        }
+        return this;
+    }
+
+    /**
+     * Waits until the gateway answers its readiness probe with 200 (the simulator: until its admin API
+     * answers), and returns how long the start took. Fails with the end of the log if the process died.
+     */
+    public Duration awaitReady(Duration timeout) {
+        String probe = arguments.contains("simulator") ? "/simulator/state" : "/actuator/health/readiness";
+        try {
+            Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(name + " exited with " + process.exitValue()
+                                    + ":\n" + logTail());
+                        }
+                        return get(probe).statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + logTail(), e);
+        }
+        return Duration.between(startedAt, Instant.now());
+    }
+
+    /** {@code kill -9}: the JVM gets no chance to finish anything (no shutdown hooks, no graceful stop). */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(30));
+        }
+    }
+
+    /** SIGTERM: Spring's graceful shutdown, as Kubernetes stops a pod. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!waitFor(Duration.ofSeconds(60))) {
+                kill();
+            }
+        }
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path logFile() {
+        return log;
+    }
+
+    public HttpResponse<String> get(String path) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    public HttpResponse<String> post(String path, String json) throws IOException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** The last 80 lines of the process's output, for failure messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+}
