@@ -136,11 +136,7 @@ class AccessEventFanoutTest extends PushTestSupport {
         long passTime = AccessRecordPushTest.nextPassTime();
         byte[] scene = new byte[300 * 1024];
         new java.util.Random(7).nextBytes(scene);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("userId", "V-LARGE");
-        event.put("userType", "VISITOR");
-        event.put("crossTime", passTime);
-        event.put("deviceId", "BOX-F");
+        Map<String, Object> event = platformPass("V-LARGE", "VISITOR", passTime, "BOX-F", null);
         event.put("crossSrcPhoto", java.util.Base64.getEncoder().encodeToString(scene));
 
         // When it is pushed
