@@ -83,7 +83,7 @@ final class MalformedPushes {
 
     /** {@code count} inputs, the classes taking turns, plus {@code oversize} bodies over the limit. */
     List<Input> generate(int count, int oversize) {
-        List<String> paths = new ArrayList<>(samples.keySet());
+        List<String> paths = new ArrayList<>(new java.util.TreeSet<>(samples.keySet())); // a fixed order: reproducible
         List<Input> inputs = new ArrayList<>();
         Kind[] kinds = Kind.values();
         int regularKinds = kinds.length - 1; // OVER_SIZE_LIMIT is rationed: each one is a body of megabytes
