@@ -81,7 +81,7 @@ part hr-sync -Dbench=true -Dtest='HrSyncBenchmark#fullSync*+simulatorCapacity*' 
     -Dbench.jvm.args="-Xmx$hr_heap" -Dhr.sync.progress-interval=5s
 part hr-reconcile -Dbench=true -Dtest='HrSyncBenchmark#noChange*' -Dbench.reconcile-people="$reconcile" \
     -Dbench.jvm.args="-Xmx$hr_heap"
-part startup -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$settle"
+part startup -Dbench=true -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$settle"
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 [[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && commit="$commit (with uncommitted changes)"

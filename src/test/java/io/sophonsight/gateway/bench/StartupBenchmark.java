@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import io.sophonsight.gateway.testkit.GatewayProcess;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +31,10 @@ import static org.awaitility.Awaitility.await;
  *       {@code /proc/<pid>/status}) and heap in use (Micrometer's {@code jvm.memory.used}, area heap, read
  *       from {@code /actuator/prometheus}, the metrics endpoint the defaults expose).</li>
  * </ul>
- * Averaged over {@code bench.startup.runs} starts (default 3). Run by {@code bench/run.sh}.
+ * Averaged over {@code bench.startup.runs} starts (default 3). Run by {@code bench/run.sh}; only with
+ * {@code -Dbench=true}, so that a plain {@code mvn -Pbench test} (bench/push-benchmark.sh) does not start jars.
  */
+@EnabledIfSystemProperty(named = "bench", matches = "true")
 class StartupBenchmark {
 
     private static final int RUNS = Integer.getInteger("bench.startup.runs", 3);
@@ -51,15 +54,13 @@ class StartupBenchmark {
         }
         assertThat(starts).hasSize(RUNS).allMatch(s -> s.seconds() > 0 && s.rssMb() > 0 && s.heapMb() > 0);
 
-        String runs = RUNS + (RUNS == 1 ? " start" : " starts");
         BenchMetrics.record("startup.seconds", "Start-up: process start to readiness 200",
-                average(starts, Start::seconds), "s", spread(starts, Start::seconds, "%.1f") + ", mean of " + runs
-                        + ", embedded defaults, -Xmx512m");
+                average(starts, Start::seconds), "s", spread(starts, Start::seconds, "%.1f") + "embedded defaults, -Xmx512m");
         BenchMetrics.record("idle.rss", "Idle memory: resident set size",
-                average(starts, Start::rssMb), "MB", spread(starts, Start::rssMb, "%.0f") + ", VmRSS after the first HR sync + "
+                average(starts, Start::rssMb), "MB", spread(starts, Start::rssMb, "%.0f") + "VmRSS after the first HR sync + "
                         + SETTLE.toSeconds() + " s idle");
         BenchMetrics.record("idle.heap", "Idle memory: heap in use",
-                average(starts, Start::heapMb), "MB", spread(starts, Start::heapMb, "%.0f") + ", jvm.memory.used{area=heap}");
+                average(starts, Start::heapMb), "MB", spread(starts, Start::heapMb, "%.0f") + "jvm.memory.used{area=heap}");
     }
 
     private Start startOnce(String name) throws Exception {
@@ -111,10 +112,15 @@ class StartupBenchmark {
         return starts.stream().mapToDouble(value).average().orElseThrow();
     }
 
+    /** "mean of 3 starts (min .., max ..); " or "1 start; ". */
     private static String spread(List<Start> starts, java.util.function.ToDoubleFunction<Start> value, String format) {
+        if (starts.size() == 1) {
+            return "1 start; ";
+        }
         double min = starts.stream().mapToDouble(value).min().orElseThrow();
         double max = starts.stream().mapToDouble(value).max().orElseThrow();
-        return "min " + String.format(Locale.ROOT, format, min) + ", max " + String.format(Locale.ROOT, format, max);
+        return "mean of " + starts.size() + " starts (min " + String.format(Locale.ROOT, format, min) + ", max "
+                + String.format(Locale.ROOT, format, max) + "); ";
     }
 
     static void deleteRecursively(Path folder) {
