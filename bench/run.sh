@@ -5,6 +5,7 @@
 #                           no-change reconciliation of 100,000 people, 3 starts
 #   bench/run.sh --quick    validation run (~4-6 min): short push measurements, HR 1,000 people,
 #                           reconciliation of 10,000 people, 1 start. Its figures are indicative only.
+#   --readme                also write the table into README.md (block bench-results; the chart is linked)
 #
 # Builds once (mvn package -DskipTests: the jar the start-up benchmark runs), then runs each benchmark
 # class under the Maven profile `bench` in a JVM of its own, on free ports, with a fresh data folder that
@@ -19,11 +20,14 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 mode=full
-case "${1:-}" in
-  --quick) mode=quick ;;
-  "") ;;
-  *) echo "usage: bench/run.sh [--quick]" >&2; exit 2 ;;
-esac
+readme=""
+for arg in "$@"; do
+  case "$arg" in
+    --quick) mode=quick ;;
+    --readme) readme=README.md ;;
+    *) echo "usage: bench/run.sh [--quick] [--readme]" >&2; exit 2 ;;
+  esac
+done
 # other load on the machine, before anything of ours runs
 load1=$(cut -d' ' -f1 /proc/loadavg)
 started=$(date +%s)
@@ -31,7 +35,7 @@ started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 if [[ $mode == quick ]]; then
   people=${BENCH_PEOPLE:-1000}; reconcile=${BENCH_RECONCILE_PEOPLE:-10000}; starts=${BENCH_STARTS:-1}
-  push_seconds=${BENCH_PUSH_SECONDS:-3}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-2}; settle=5
+  push_seconds=${BENCH_PUSH_SECONDS:-3}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-4}; settle=5
 else
   people=${BENCH_PEOPLE:-10000}; reconcile=${BENCH_RECONCILE_PEOPLE:-100000}; starts=${BENCH_STARTS:-3}
   push_seconds=${BENCH_PUSH_SECONDS:-10}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-8}; settle=10
@@ -99,7 +103,7 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 } > "$out/machine.properties"
 
 mkdir -p bench/results
-java -Djava.awt.headless=true -cp target/test-classes io.sophonsight.gateway.bench.BenchReport "$out" bench/results \
+java -Djava.awt.headless=true -cp target/test-classes io.sophonsight.gateway.bench.BenchReport "$out" bench/results $readme \
   || { echo "report failed" >&2; exit 1; }
 echo "== bench/results/latest.md and bench/results/latest.png written"
 if (( ${#failed[@]} > 0 )); then

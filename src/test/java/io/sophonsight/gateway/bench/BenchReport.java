@@ -32,7 +32,8 @@ import io.sophonsight.gateway.bench.BenchMetrics.Metric;
  * {@code machine.properties} (written by {@code bench/run.sh}). A part that did not run is listed as not
  * measured, so a partial run still gives a report.
  *
- * <pre>java -cp target/test-classes io.sophonsight.gateway.bench.BenchReport target/bench bench/results</pre>
+ * <pre>java -cp target/test-classes io.sophonsight.gateway.bench.BenchReport target/bench bench/results [README.md]</pre>
+ * With the third argument the report also replaces README's results block.
  */
 public final class BenchReport {
 
@@ -82,6 +83,11 @@ public final class BenchReport {
         Files.writeString(out.resolve("latest.md"), report.markdown());
         ImageIO.write(report.chart(), "png", out.resolve("latest.png").toFile());
         System.out.print(report.markdown());
+        if (args.length > 2) {
+            Path readme = Path.of(args[2]);
+            Files.writeString(readme, replaceResultsBlock(Files.readString(readme), report.markdown()));
+            System.out.println("results written into " + readme);
+        }
     }
 
     // ------------------------------------------------------------------ push table
@@ -145,7 +151,7 @@ public final class BenchReport {
         StringBuilder md = new StringBuilder();
         md.append("Benchmark run: ").append(machine.getProperty("mode", "?")).append(" mode, ")
                 .append(machine.getProperty("date", "?")).append(", commit ").append(machine.getProperty("commit", "?"))
-                .append("\n\nMachine: ").append(machineLine()).append("\n\nTime per part: ")
+                .append("\n\n").append(caveats()).append("Machine: ").append(machineLine()).append("\n\nTime per part: ")
                 .append(machine.getProperty("parts", "?")).append(machine.getProperty("failed", "").isBlank() ? ""
                         : "; FAILED: " + machine.getProperty("failed")).append("\n\n");
         md.append("| metric | value | unit | ratio / notes |\n|---|---|---|---|\n");
@@ -157,6 +163,41 @@ public final class BenchReport {
                 .append("when called directly at the same parallelism (the gateway makes two calls per person: photo ")
                 .append("upload, then addOrEdit).\n");
         return md.toString();
+    }
+
+    /** Bold warnings when the figures cannot be taken at face value: a quick run, other load on the machine. */
+    String caveats() {
+        StringBuilder text = new StringBuilder();
+        if ("quick".equals(machine.getProperty("mode"))) {
+            text.append("**Quick run (small sizes, short measurements): it shows that the runner works; its figures are ")
+                    .append("indicative only.** ");
+        }
+        try {
+            double load = Double.parseDouble(machine.getProperty("load1", ""));
+            int cores = Integer.parseInt(machine.getProperty("cores", ""));
+            if (load >= 0.5 * cores) {
+                text.append(String.format(Locale.ROOT, "**Other load was present at the start (load average %.1f on %d cores): "
+                        + "the figures are noisy.**", load, cores));
+            }
+        } catch (NumberFormatException unknown) {
+            text.append("**Load of the machine at the start unknown.**");
+        }
+        return text.isEmpty() ? "" : text.toString().strip() + "\n\n";
+    }
+
+    /**
+     * Replaces the block between {@code <!-- bench-results:begin -->} and {@code <!-- bench-results:end -->} of
+     * {@code readme} with this report ({@code bench/run.sh --readme}).
+     */
+    static String replaceResultsBlock(String readme, String report) {
+        String begin = "<!-- bench-results:begin -->";
+        String end = "<!-- bench-results:end -->";
+        int from = readme.indexOf(begin);
+        int to = readme.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("README has no " + begin + " ... " + end + " block");
+        }
+        return readme.substring(0, from + begin.length()) + "\n" + report + readme.substring(to);
     }
 
     String machineLine() {

@@ -75,7 +75,19 @@ class BenchReportTest {
                 .contains("| HR full sync, 1,000 people, parallelism 4 | 300 | people/s | 25 % of the simulator's addOrEdit capacity, 75 % of its upload + addOrEdit capacity; n |")
                 .contains("| Start-up: process start to readiness 200 | not measured |")
                 .contains("Machine: 2 cores (nproc), Test CPU, 23.4 GB RAM, openjdk version \"17\"; load average (1 min) at start: 3.5")
-                .contains("quick mode");
+                .contains("quick mode")
+                .contains("**Quick run (small sizes, short measurements)")
+                .contains("**Other load was present at the start (load average 3.5 on 2 cores): the figures are noisy.**");
+    }
+
+    @Test
+    void readmeResultsBlockIsReplacedAndTheRestKept() {
+        String readme = "# t\nbefore\n<!-- bench-results:begin -->\nold\n<!-- bench-results:end -->\nafter\n";
+
+        String updated = BenchReport.replaceResultsBlock(readme, "new table\n");
+
+        assertThat(updated).isEqualTo("# t\nbefore\n<!-- bench-results:begin -->\nnew table\n<!-- bench-results:end -->\nafter\n");
+        assertThatThrownBy(() -> BenchReport.replaceResultsBlock("# no block", "x")).hasMessageContaining("no <!-- bench-results:begin -->");
     }
 
     @Test
