@@ -32,6 +32,8 @@ done
 load1=$(cut -d' ' -f1 /proc/loadavg)
 started=$(date +%s)
 started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && commit="$commit (with uncommitted changes)"
 
 if [[ $mode == quick ]]; then
   people=${BENCH_PEOPLE:-1000}; reconcile=${BENCH_RECONCILE_PEOPLE:-10000}; starts=${BENCH_STARTS:-1}
@@ -87,8 +89,6 @@ part hr-reconcile -Dbench=true -Dtest='HrSyncBenchmark#noChange*' -Dbench.reconc
     -Dbench.jvm.args="-Xmx$hr_heap"
 part startup -Dbench=true -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$settle"
 
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && commit="$commit (with uncommitted changes)"
 {
   echo "mode=$mode"
   echo "date=$started_at"

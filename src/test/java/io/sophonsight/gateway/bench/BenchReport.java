@@ -216,8 +216,9 @@ public final class BenchReport {
                 rows.add(new String[] {"Push latency, " + push.scenario("rate") + ", " + target, "not measured", "", ""});
                 continue;
             }
-            String compare = target.equals(BASELINE) || rateBaseline == null ? String.format(Locale.ROOT, "%.0f events/s delivered", row.eventsPerSecond())
-                    : String.format(Locale.ROOT, "baseline p50 %.1f ms, p99 %.1f ms", rateBaseline.p50Ms(), rateBaseline.p99Ms());
+            String compare = String.format(Locale.ROOT, "%.0f events/s delivered", row.eventsPerSecond())
+                    + (target.equals(BASELINE) || rateBaseline == null ? "" : String.format(Locale.ROOT,
+                    "; baseline p50 %.1f ms, p99 %.1f ms", rateBaseline.p50Ms(), rateBaseline.p99Ms()));
             rows.add(new String[] {"Push latency p50, " + push.scenario("rate") + ", " + target, fmt(row.p50Ms(), 1), "ms", compare});
             rows.add(new String[] {"Push latency p99, " + push.scenario("rate") + ", " + target, fmt(row.p99Ms(), 1), "ms", ""});
         }
