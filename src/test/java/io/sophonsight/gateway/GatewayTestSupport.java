@@ -2,6 +2,8 @@ package io.sophonsight.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,6 +34,9 @@ public abstract class GatewayTestSupport {
     /** One data folder per test JVM, so H2 files and photos of an earlier run never leak in. */
     protected static final Path DATA_DIR = freshFolder("shared");
 
+    /** The REST API key of the test context ({@code GATEWAY_API_KEY}); see {@link #apiRequest(String)}. */
+    public static final String API_KEY = "test-api-key-0123456789";
+
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
      * in a real PostgreSQL instead of H2: a fresh schema per test JVM, created and migrated by Flyway.
@@ -49,6 +54,7 @@ public abstract class GatewayTestSupport {
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        registry.add("gateway.api.key", () -> API_KEY);
         if (onPostgres()) {
             registry.add("spring.datasource.url", () -> POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?")
                     + "currentSchema=" + POSTGRES_SCHEMA);
@@ -114,6 +120,11 @@ public abstract class GatewayTestSupport {
 
     protected String gatewayUrl(String path) {
         return "http://localhost:" + gatewayPort + path;
+    }
+
+    /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */
+    protected HttpRequest.Builder apiRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + API_KEY);
     }
 
     protected String simulatorUrl(String path) {
