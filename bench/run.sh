@@ -46,21 +46,25 @@ parts=${BENCH_PARTS:-push hr-sync hr-reconcile startup}
 hr_heap=${BENCH_HR_HEAP:-2g}
 mvn_opts=${MVN_OPTS:-}
 out=target/bench
-data=target/test-data
+# where the benchmark JVMs put their data folders: the tests' default, and the benchmarks' own folder
+# (system property gateway.test.data-root) where the bench profile sets one
+data_roots="target/test-data target/bench-data"
 
-mkdir -p "$out" "$data"
+mkdir -p "$out"
 rm -f "$out/metrics.tsv" "$out/push-benchmark.md" "$out/hr-sync-results.md" "$out/machine.properties"
 
 echo "== build (mvn package -DskipTests)"
 mvn -B -q $mvn_opts package -DskipTests || { echo "build failed" >&2; exit 1; }
 
-# the data folders a part created (target/test-data/<name>-*), deleted when it ends, whatever the outcome
+# the data folders a part created (<data root>/<name>-*), deleted when it ends, whatever the outcome
 existing=""
 cleanup() {
-  local entry
-  for entry in "$data"/*; do
-    [[ -e $entry ]] || continue
-    grep -qxF "$entry" <<<"$existing" || rm -rf -- "$entry"
+  local root entry
+  for root in $data_roots; do
+    for entry in "$root"/*; do
+      [[ -e $entry ]] || continue
+      grep -qxF "$entry" <<<"$existing" || rm -rf -- "$entry"
+    done
   done
 }
 trap 'cleanup; exit 130' INT TERM
@@ -71,7 +75,7 @@ part() {
   local name=$1; shift
   [[ " $parts " == *" $name "* ]] || return 0
   echo "== $name"
-  existing=$(ls -d "$data"/* 2>/dev/null || true)
+  existing=$(for root in $data_roots; do ls -d "$root"/* 2>/dev/null; done || true)
   local t0=$(date +%s)
   if ! mvn -B -q $mvn_opts -Pbench test "$@"; then
     failed+=("$name")

@@ -41,8 +41,13 @@ public final class BenchReport {
     static final String PAUSED = "gateway, fan-out paused";
     static final String RUNNING = "gateway, fan-out running";
 
-    /** One row of the push benchmark's table. */
-    record PushRow(String scenario, String target, double eventsPerSecond, double p50Ms, double p99Ms, double peakHeapMb) {
+    /**
+     * One row of the push benchmark's table. {@code ratio} (gateway / baseline) is the benchmark's own where its
+     * table has that column (it may compare with baseline slices interleaved with the gateway's), NaN otherwise;
+     * {@code cpuMsPerEvent} NaN where the table has no such column.
+     */
+    record PushRow(String scenario, String target, double eventsPerSecond, double p50Ms, double p99Ms, double peakHeapMb,
+                   double ratio, double cpuMsPerEvent) {
     }
 
     /** The push figures by scenario kind ({@code small}, {@code rate}, {@code images}) and target. */
@@ -124,10 +129,28 @@ public final class BenchReport {
                     : scenario.matches(".* at \\d+/s.*") ? "rate" : "small";
             PushRow row = new PushRow(scenario, cells.get(columns.get("target")), number(cells.get(columns.get("events/s"))),
                     number(cells.get(columns.get("p50 ms"))), number(cells.get(columns.get("p99 ms"))),
-                    columns.containsKey("peak heap mb") ? number(cells.get(columns.get("peak heap mb"))) : Double.NaN);
+                    optional(cells, columns, "peak heap mb"), optional(cells, columns, "gateway / baseline") / 100,
+                    optional(cells, columns, "cpu ms / event"));
             byKind.computeIfAbsent(kind, k -> new LinkedHashMap<>()).put(row.target(), row);
         }
         return new Push(byKind);
+    }
+
+    private static double optional(List<String> cells, Map<String, Integer> columns, String column) {
+        Integer index = columns.get(column);
+        return index == null || index >= cells.size() ? Double.NaN : number(cells.get(index));
+    }
+
+    /** Gateway / baseline: the benchmark's own ratio where it gives one, else computed from the two rates. */
+    static double ratio(PushRow gateway, PushRow baseline) {
+        if (!Double.isNaN(gateway.ratio())) {
+            return gateway.ratio();
+        }
+        return baseline == null ? Double.NaN : gateway.eventsPerSecond() / baseline.eventsPerSecond();
+    }
+
+    private static String cpu(PushRow row) {
+        return Double.isNaN(row.cpuMsPerEvent()) ? "" : String.format(Locale.ROOT, "; %.2f CPU ms per event", row.cpuMsPerEvent());
     }
 
     private static List<String> cells(String line) {
@@ -254,10 +277,11 @@ public final class BenchReport {
             if (row == null) {
                 rows.add(new String[] {label, "not measured", "", ""});
             } else if (target.equals(BASELINE)) {
-                rows.add(new String[] {label, fmt(row.eventsPerSecond(), 0), "events/s", "the reference (100 %)"});
+                rows.add(new String[] {label, fmt(row.eventsPerSecond(), 0), "events/s", "the reference (100 %)" + cpu(row)});
             } else {
+                double ratio = ratio(row, baseline);
                 rows.add(new String[] {label, fmt(row.eventsPerSecond(), 0), "events/s",
-                        baseline == null ? "" : percent(row.eventsPerSecond() / baseline.eventsPerSecond()) + " of the baseline"});
+                        (Double.isNaN(ratio) ? "" : percent(ratio) + " of the baseline") + cpu(row)});
             }
         }
     }
@@ -347,7 +371,7 @@ public final class BenchReport {
                 for (String target : List.of(PAUSED, RUNNING)) {
                     PushRow row = push.get(kind[0], target);
                     if (row != null) {
-                        double ratio = row.eventsPerSecond() / baseline.eventsPerSecond();
+                        double ratio = ratio(row, baseline);
                         bars.add(new Bar(fmt(row.eventsPerSecond(), 0)
                                 + "/s\n" + percent(ratio), 100 * ratio, target.equals(PAUSED) ? GATEWAY_PAUSED : GATEWAY));
                     }

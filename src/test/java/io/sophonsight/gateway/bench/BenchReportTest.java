@@ -51,6 +51,24 @@ class BenchReportTest {
     }
 
     @Test
+    void thePushBenchmarksOwnRatioAndCpuPerEventAreUsedWhereItsTableHasThem() {
+        // Given a push table whose ratio compares with baseline slices interleaved with the gateway's (not the baseline row)
+        String table = """
+                | scenario | target | events/s | p50 ms | p99 ms | CPU ms / event | peak heap MB | errors | gateway / baseline |
+                |---|---|---|---|---|---|---|---|---|
+                | small events, 8 clients | baseline | 6000 | 0.9 | 5.7 | 0.30 | 532 | 0 | |
+                | small events, 8 clients | gateway, fan-out paused | 3000 | 2.9 | 13.9 | 0.61 | 318 | 0 | 55 % |
+                """;
+
+        // When the report is written
+        String md = new BenchReport(Map.of(), BenchReport.parsePush(table), machine()).markdown();
+
+        // Then the ratio is the benchmark's, and the CPU cost per event is shown
+        assertThat(md).contains("| Push ingest, small events, 8 clients: gateway, fan-out paused | 3,000 | events/s | "
+                + "55 % of the baseline; 0.61 CPU ms per event |");
+    }
+
+    @Test
     void aPushTableWithoutTheExpectedColumnsIsRefusedWithItsHeader() {
         assertThatThrownBy(() -> BenchReport.parsePush("| scenario | rate |\n|---|---|\n| a | 1 |\n"))
                 .hasMessageContaining("unexpected header | scenario | rate |");
