@@ -10,5 +10,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf target/bench-data
 trap 'rm -rf target/bench-data' EXIT
+trap 'exit 130' INT TERM
 mvn -B -q -o -Pbench test -Dtest=PushIngestBenchmark "$@"
 cat target/bench/push-benchmark.md
