@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * request that is two thread hand-offs and two passes through the web stack, for routes that block
  * anyway (a push is answered only after its database commit). Here {@code service} runs the route
  * and writes the answer before it returns, and returns no future: Spring MVC treats the request as
- * handled. Concurrency is bounded by Tomcat's request threads ({@code server.tomcat.threads.max}).
+ * handled. Concurrency is bounded by Tomcat's request threads ({@code server.tomcat.threads.max});
+ * the async request timeout ({@code camel.component.platform-http.request-timeout}) no longer applies.
  * With {@code gateway.http.route-on-request-thread: false} Camel's own engine is used instead.
  */
 @Component("platform-http-engine")
