@@ -11,6 +11,7 @@ import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -62,7 +63,15 @@ public class ClusterLeadership implements CamelContextConfiguration, InfoContrib
                         + " every other route runs on every replica", settings.mode().name().toLowerCase(), settings.namespace(),
                 memberId, policyFactory.singleRunnerRoutes().size(), policyFactory.singleRunnerRoutes());
         try {
-            view = clusterService.getObject().getView(settings.namespace());
+            // The election starts only now, with every route created and Camel started: leadership granted while
+            // Camel is still building its routes would be lost by the clustered route policy (not started yet).
+            // Camel stops the service with the context, which releases the lock or lease.
+            CamelClusterService service = clusterService.getObject();
+            if (!camelContext.hasService(service)) {
+                camelContext.addService(service, true, true);
+            }
+            ServiceHelper.startService(service);
+            view = service.getView(settings.namespace());
             view.addEventListener(this);
             leadershipChanged(view, view.getLeader().orElse(null));
         } catch (Exception e) {

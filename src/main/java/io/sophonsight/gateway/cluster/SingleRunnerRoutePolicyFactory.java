@@ -49,7 +49,8 @@ public class SingleRunnerRoutePolicyFactory implements RoutePolicyFactory {
         }
         if (policy == null) {
             try {
-                // one policy for every route: one leader of the namespace runs all the schedules
+                // one policy for every route: one leader of the namespace runs all the schedules. The cluster
+                // service (and so the election) starts once Camel has started, see ClusterLeadership
                 policy = ClusteredRoutePolicy.forNamespace(clusterService.getObject(), settings.namespace());
                 policy.setCamelContext(camelContext);
             } catch (Exception e) {
