@@ -71,8 +71,8 @@ class ReplicaFailoverIT {
             GatewayProcess a = replica("replica-a", platform, gatewaySchema, hrSchema).start();
             GatewayProcess b = replica("replica-b", platform, gatewaySchema, hrSchema);
             try (a; b) {
-                a.awaitReady(Duration.ofSeconds(120));
-                b.start().awaitReady(Duration.ofSeconds(120));
+                a.awaitReady(Duration.ofMinutes(5));
+                b.start().awaitReady(Duration.ofMinutes(5));
                 await("a leads, b follows").atMost(LEASE_TTL.multipliedBy(2))
                         .until(() -> leads(a) && !leads(b));
 
