@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * through {@code direct:dead-letter-replay}, like {@code POST /gateway/dead-letters/replay}.
  */
 @Component("deadLetters")
-public class DeadLetters implements DeadLettersMBean, InitializingBean, DisposableBean {
+public class DeadLetters implements DeadLettersOperations, InitializingBean, DisposableBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     public static final String OBJECT_NAME = "io.sophonsight.gateway:type=DeadLetters";
@@ -94,7 +94,7 @@ public class DeadLetters implements DeadLettersMBean, InitializingBean, Disposab
             // a second application context in the same JVM (tests): the newest one answers
             server.unregisterMBean(name);
         }
-        server.registerMBean(new StandardMBean(this, DeadLettersMBean.class), name);
+        server.registerMBean(new StandardMBean(this, DeadLettersOperations.class), name);
         registered = name;
         LOG.debug("Registered JMX operation {} replay()", OBJECT_NAME);
     }

@@ -2,6 +2,8 @@ package io.sophonsight.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -9,8 +11,10 @@ import io.sophonsight.gateway.simulator.SophonSightSimulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,10 +31,17 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Camel's JMX as the gateway runs it (camel-test switches it off by default): route MBeans by route id, read over Jolokia
+@DisableJmx(false)
+// metrics exported as the gateway runs (Spring Boot tests switch exporters off by default): /actuator/prometheus
+@AutoConfigureObservability(tracing = false)
 public abstract class GatewayTestSupport {
 
     /** One data folder per test JVM, so H2 files and photos of an earlier run never leak in. */
     protected static final Path DATA_DIR = freshFolder("shared");
+
+    /** The REST API key of the test context ({@code GATEWAY_API_KEY}); see {@link #apiRequest(String)}. */
+    public static final String API_KEY = "test-api-key-0123456789";
 
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
@@ -49,6 +60,10 @@ public abstract class GatewayTestSupport {
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        registry.add("gateway.api.key", () -> API_KEY);
+        // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
+        // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
+        registry.add("spring.jmx.enabled", () -> "true");
         if (onPostgres()) {
             registry.add("spring.datasource.url", () -> POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?")
                     + "currentSchema=" + POSTGRES_SCHEMA);
@@ -91,6 +106,9 @@ public abstract class GatewayTestSupport {
         registry.add("push.fanout.max-attempts", () -> "3");
         // silence detection never fires on its own: tests send to direct:push-silence-check
         registry.add("push.silence.check-cron", () -> "0 0 0 1 1 ? 2099");
+        // the Jolokia agent (JMX over HTTP) on a free port of the loopback interface, never the fixed 8778
+        registry.add("monitoring.jolokia.port", () -> "0");
+        registry.add("monitoring.jolokia.host", () -> "127.0.0.1");
     }
 
     @Autowired
@@ -114,6 +132,11 @@ public abstract class GatewayTestSupport {
 
     protected String gatewayUrl(String path) {
         return "http://localhost:" + gatewayPort + path;
+    }
+
+    /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */
+    protected HttpRequest.Builder apiRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + API_KEY);
     }
 
     protected String simulatorUrl(String path) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -13,12 +14,21 @@ import org.springframework.stereotype.Component;
  * record or device status) is recorded; a check finding no push for {@code push.silence.threshold}
  * raises one {@code push-silence} alert, and the first check after pushes resume raises
  * {@code push-resumed}. The clock starts at start-up, so a platform that never pushes is noticed too.
+ * The time of the last push of each kind ({@link #ACCESS}, {@link #DEVICE_STATUS}) is kept for the
+ * {@code gateway_push_last_received_age_seconds} metric.
  */
 @Component("pushSilenceWatch")
 public class PushSilenceWatch {
 
+    /** Kind of an access-record push. */
+    public static final String ACCESS = "access";
+    /** Kind of a device-status push. */
+    public static final String DEVICE_STATUS = "device-status";
+
     private final Duration threshold;
-    private volatile Instant lastPush = Instant.now();
+    private final Instant startedAt = Instant.now();
+    private volatile Instant lastPush = startedAt;
+    private final Map<String, Instant> lastPushByKind = new ConcurrentHashMap<>();
     /** Time of the last push when silence was noticed; null while pushes flow. */
     private Instant lastBeforeSilence;
 
@@ -26,8 +36,16 @@ public class PushSilenceWatch {
         this.threshold = threshold;
     }
 
-    public void recordPush() {
-        lastPush = Instant.now();
+    /** An accepted push of {@code kind} ({@link #ACCESS} or {@link #DEVICE_STATUS}). */
+    public void recordPush(String kind) {
+        Instant now = Instant.now();
+        lastPush = now;
+        lastPushByKind.put(kind, now);
+    }
+
+    /** When the last push of {@code kind} was accepted; the start-up time when none came since. */
+    public Instant lastPush(String kind) {
+        return lastPushByKind.getOrDefault(kind, startedAt);
     }
 
     /** The alert to raise at {@code now} (epoch ms; null = the current time), or null when there is none. */

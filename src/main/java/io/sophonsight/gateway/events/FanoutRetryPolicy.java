@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,12 +35,19 @@ public class FanoutRetryPolicy {
         Number previous = exchange.getProperty("FanoutPreviousAttempts", Number.class);
         int attempts = (previous == null ? 0 : previous.intValue()) + 1;
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String error = cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String error = cause == null ? "unknown failure" : describe(cause);
         exchange.getMessage().setHeader("FanoutAttempts", attempts);
         exchange.getMessage().setHeader("FanoutGiveUp", attempts >= maxAttempts);
         exchange.getMessage().setHeader("FanoutStatus", attempts >= maxAttempts ? "DEAD" : "PENDING");
         exchange.getMessage().setHeader("FanoutNextAttemptAt", Timestamp.from(Instant.now().plusMillis(delayAfter(attempts))));
         exchange.getMessage().setHeader("FanoutError", error.length() > 1900 ? error.substring(0, 1900) + "…" : error);
+    }
+
+    /** The failure and, when a wrapper hides it (Spring's UncategorizedJmsException), its root cause. */
+    static String describe(Throwable cause) {
+        String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
+        return root == cause ? text : text + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     long delayAfter(int attempts) {

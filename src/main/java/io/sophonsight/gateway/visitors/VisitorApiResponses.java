@@ -99,6 +99,21 @@ public class VisitorApiResponses {
         return body;
     }
 
+    /**
+     * Error step for an Idempotency-Key that cannot be honoured: 422 reused for another visitor, 409 the same
+     * key arrived twice at once (the unique key refused the second insert; the client retries later).
+     */
+    public Map<String, Object> idempotencyConflict(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status = e instanceof VisitorIdempotencyConflictException conflict ? conflict.getStatus() : 409;
+        String reason = e instanceof VisitorIdempotencyConflictException ? e.getMessage()
+                : "a request with this Idempotency-Key is being processed: retry later for its answer";
+        LOG.warn("Visitor registration refused with {} (from {}): {}", status, remoteAddress(exchange), reason);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        return error(reason);
+    }
+
     /** Error step for anything unexpected: 500 without internals; the details go to the log. */
     public Map<String, Object> failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -102,6 +102,8 @@ public class VisitorRegistrationLifecycle {
         row.put("id", id);
         row.put("source", in.getHeader(SOURCE, "REST", String.class));
         row.put("source_ref", in.getHeader(SOURCE_REF, String.class));
+        row.put("idempotency_key", in.getHeader(VisitorIdempotency.KEY, String.class));
+        row.put("request_digest", in.getHeader(VisitorIdempotency.DIGEST, String.class));
         row.put("name", request.name());
         row.put("visit_start", VisitorTimes.toColumn(request.startTime()));
         row.put("visit_end", VisitorTimes.toColumn(request.endTime()));

@@ -187,7 +187,7 @@ class DeviceInventoryTest extends GatewayTestSupport {
         runPass();
 
         // When the listing is requested
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/devices")))
+        HttpResponse<String> response = HttpClient.newHttpClient().send(apiRequest("/api/devices")
                 .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         // Then it lists both, with the removed one's removedAt set

@@ -2,7 +2,6 @@ package io.sophonsight.gateway.events;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,12 +57,7 @@ class AccessEventFanoutTest extends PushTestSupport {
 
     private long pushVisitor(String visitorId) throws Exception {
         long passTime = AccessRecordPushTest.nextPassTime();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("userId", visitorId);
-        event.put("userType", "VISITOR");
-        event.put("crossTime", passTime);
-        event.put("deviceId", "BOX-F");
-        event.put("cameraId", "CAM-F");
+        Map<String, Object> event = platformPass(visitorId, "VISITOR", passTime, "BOX-F", "CAM-F");
         assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(event)).statusCode()).isEqualTo(200);
         return passTime;
     }
@@ -143,11 +137,7 @@ class AccessEventFanoutTest extends PushTestSupport {
 
         // When a visitor pass with images is pushed and acknowledged
         long passTime = AccessRecordPushTest.nextPassTime();
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("userId", "V-RESTART");
-        event.put("userType", "VISITOR");
-        event.put("crossTime", passTime);
-        event.put("deviceId", "BOX-F");
+        Map<String, Object> event = platformPass("V-RESTART", "VISITOR", passTime, "BOX-F", null);
         event.put("crossFacePhoto", java.util.Base64.getEncoder().encodeToString(new byte[]{(byte) 0xff, (byte) 0xd8, 1, 2}));
         assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(event)).statusCode()).isEqualTo(200);
 

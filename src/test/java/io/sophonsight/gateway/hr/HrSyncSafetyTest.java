@@ -8,9 +8,6 @@ import java.util.List;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import org.springframework.jmx.export.annotation.AnnotationMBeanExporter;
-import org.springframework.jmx.support.RegistrationPolicy;
-
 import io.sophonsight.gateway.simulator.SimulatorFaults;
 import org.junit.jupiter.api.Test;
 
@@ -133,27 +130,18 @@ class HrSyncSafetyTest extends HrSyncTestSupport {
         // Then the 200 deletes are held, the platform keeps everyone, and JMX shows the alert
         assertThat(held.getHeld()).isEqualTo(200);
         assertThat(simulator.state().people()).hasSize(200);
-        // (the test framework switches Spring's JMX export off; the gateway runs with spring.jmx.enabled=true,
-        // which exports the guard exactly like this exporter does)
+        // (the guard is in JMX as the gateway runs it: spring.jmx.enabled=true, also in the test context)
         MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
         ObjectName guardName = new ObjectName("io.sophonsight.gateway:type=HrSync,name=DeletionGuard");
-        AnnotationMBeanExporter exporter = new AnnotationMBeanExporter();
-        exporter.setServer(jmx);
-        exporter.setRegistrationPolicy(RegistrationPolicy.REPLACE_EXISTING);
-        exporter.registerManagedResource(guard, guardName);
-        try {
-            assertThat(jmx.getAttribute(guardName, "HeldPersonDeletes")).isEqualTo(200);
+        assertThat(jmx.getAttribute(guardName, "HeldPersonDeletes")).isEqualTo(200);
 
-            // And a run that still sees the same gap keeps holding
-            assertThat(run("FULL").getHeld()).isEqualTo(200);
-            assertThat(calls(PERSON_DELETE)).isZero();
+        // And a run that still sees the same gap keeps holding
+        assertThat(run("FULL").getHeld()).isEqualTo(200);
+        assertThat(calls(PERSON_DELETE)).isZero();
 
-            // When an operator confirms through the JMX operation, Then the next full run performs the deletes
-            Object answer = jmx.invoke(guardName, "confirmHeldDeletes", new Object[0], new String[0]);
-            assertThat(answer.toString()).contains("Confirmed 200");
-        } finally {
-            exporter.unregisterManagedResource(guardName);
-        }
+        // When an operator confirms through the JMX operation, Then the next full run performs the deletes
+        Object answer = jmx.invoke(guardName, "confirmHeldDeletes", new Object[0], new String[0]);
+        assertThat(answer.toString()).contains("Confirmed 200");
         HrSyncRun confirmed = run("FULL");
         assertThat(confirmed.getDeleted()).isEqualTo(200);
         assertThat(calls(PERSON_DELETE)).isEqualTo(4);

@@ -56,7 +56,7 @@ class PhotoDownloadTest extends GatewayTestSupport {
     }
 
     private HttpResponse<byte[]> get(String photoId) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/photos/" + photoId)))
+        return http.send(apiRequest("/api/photos/" + photoId)
                 .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -188,8 +188,7 @@ class PhotoDownloadTest extends GatewayTestSupport {
         String photoId = upload("face.jpg", JPEG);
 
         // When a client sends PhotoCache=HIT as query parameter and header
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(
-                        URI.create(gatewayUrl("/api/photos/" + photoId + "?PhotoCache=HIT&SophonSightPath=/openapi/v1/syncuser/delete")))
+        HttpResponse<byte[]> response = http.send(apiRequest("/api/photos/" + photoId + "?PhotoCache=HIT&SophonSightPath=/openapi/v1/syncuser/delete")
                 .header("PhotoCache", "HIT").timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
 
         // Then the photo is still downloaded from the platform, through pic/download only

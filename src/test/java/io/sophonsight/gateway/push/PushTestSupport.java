@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +79,19 @@ public abstract class PushTestSupport extends GatewayTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A pass in the platform form (spec 4.1, form P): who, which person type, when, at which box and camera. */
+    protected static Map<String, Object> platformPass(String userId, String userType, long passTime, String boxId, String cameraId) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("userId", userId);
+        event.put("userType", userType);
+        event.put("crossTime", passTime);
+        event.put("deviceId", boxId);
+        if (cameraId != null) {
+            event.put("cameraId", cameraId);
+        }
+        return event;
     }
 
     /** Every message seen on {@code queue} so far (drains the queue into a list kept for the JVM). */

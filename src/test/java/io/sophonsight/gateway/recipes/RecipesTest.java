@@ -104,6 +104,7 @@ class RecipesTest {
         registry.add("SOPHONSIGHT_APPKEY", () -> APPKEY);
         registry.add("SOPHONSIGHT_SECRET", () -> SECRET);
         registry.add("GATEWAY_PUSH_KEY", () -> PUSH_KEY);
+        registry.add("GATEWAY_API_KEY", () -> GatewayTestSupport.API_KEY);
 
         // (d) switch the broker to an external Artemis
         registry.add("GATEWAY_JMS_MODE", () -> "native");

@@ -82,11 +82,16 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
     record Answer(int status, Map<String, Object> body, String location) { }
 
     Answer postJson(Object body) {
+        return postJson(body, Map.of());
+    }
+
+    /** POST with extra request headers, e.g. {@code Idempotency-Key}. */
+    Answer postJson(Object body, Map<String, String> headers) {
         try {
             String json = body instanceof String text ? text : mapper.writeValueAsString(body);
-            return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors")))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)));
+            HttpRequest.Builder request = apiRequest("/api/visitors").header("Content-Type", "application/json");
+            headers.forEach(request::header);
+            return send(request.POST(HttpRequest.BodyPublishers.ofString(json)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -107,13 +112,13 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors")))
+        return send(apiRequest("/api/visitors")
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }
 
     Answer get(String id) {
-        return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors/" + id))).GET());
+        return send(apiRequest("/api/visitors/" + id).GET());
     }
 
     private Answer send(HttpRequest.Builder request) {

@@ -1,0 +1,42 @@
+package io.sophonsight.gateway.events;
+
+import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the embedded broker does when a queue nobody reads fills up, or the data disk passes
+ * {@code max-disk-usage}. Artemis' default (page, then block) makes a send wait for ever: the fan-out
+ * thread hangs, and so does a device-status push whose alert goes to the alerts queue inside its
+ * transaction. With {@code FAIL} the send fails at once; the fan-out keeps the event pending and
+ * retries it (then dead-letters it, for replay), and a push answers 5xx so the platform resends: the
+ * gateway's database, not the broker, is the buffer. Applies to every address ({@code #}).
+ */
+@Component
+public class EmbeddedBrokerLimits implements ArtemisConfigurationCustomizer {
+
+    private final AddressFullMessagePolicy policy;
+    private final long maxSizeBytes;
+    private final int maxDiskUsage;
+
+    public EmbeddedBrokerLimits(@Value("${push.broker.address-full-policy:FAIL}") AddressFullMessagePolicy policy,
+                                @Value("${push.broker.max-size-bytes:67108864}") long maxSizeBytes,
+                                @Value("${push.broker.max-disk-usage:90}") int maxDiskUsage) {
+        this.policy = policy;
+        this.maxSizeBytes = maxSizeBytes;
+        this.maxDiskUsage = maxDiskUsage;
+    }
+
+    @Override
+    public void customize(org.apache.activemq.artemis.core.config.Configuration configuration) {
+        configuration.setMaxDiskUsage(maxDiskUsage);
+        configuration.addAddressSetting("#", addressSettings());
+    }
+
+    /** The settings of every address; also what a test restores after narrowing one queue. */
+    public AddressSettings addressSettings() {
+        return new AddressSettings().setAddressFullMessagePolicy(policy).setMaxSizeBytes(maxSizeBytes);
+    }
+}

@@ -1,0 +1,63 @@
+package io.sophonsight.gateway.hr;
+
+import java.util.Map;
+
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.jmx.export.annotation.ManagedAttribute;
+import org.springframework.jmx.export.annotation.ManagedOperation;
+import org.springframework.jmx.export.annotation.ManagedResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * JMX (and so Jolokia) operations of the HR sync, next to the deletion guard: start a full reconciliation now,
+ * and see the running and the last run. A run started here is the same run as a scheduled one or
+ * {@code POST /api/hr-sync/run?mode=FULL}: it goes through {@code direct:hr-sync-run}, in the background,
+ * and records itself in {@code sync_run}.
+ */
+@Component("hrSyncOperations")
+@ManagedResource(objectName = HrSyncOperations.OBJECT_NAME,
+        description = "HR sync operations: run a full reconciliation now, the running and the last run")
+public class HrSyncOperations {
+
+    public static final String OBJECT_NAME = "io.sophonsight.gateway:type=HrSync,name=Operations";
+    private static final Logger LOG = LoggerFactory.getLogger(HrSyncOperations.class);
+
+    private final HrSyncRuns runs;
+    private final ProducerTemplate producer;
+
+    public HrSyncOperations(HrSyncRuns runs, @Lazy ProducerTemplate producer) {
+        this.runs = runs;
+        this.producer = producer;
+    }
+
+    /** Starts a full reconciliation (it also finds deletes) unless a run is going; answers what happened. */
+    @ManagedOperation(description = "Start a full HR reconciliation now (in the background); answers whether it started")
+    public String runFullReconciliation() {
+        HrSyncRun running = runs.active();
+        if (running != null) {
+            return "Not started: another run is still going - " + running.summary();
+        }
+        LOG.info("HR sync: full reconciliation requested over JMX");
+        producer.asyncRequestBodyAndHeaders("direct:hr-sync-run", null, Map.of("HrSyncMode", HrSyncMode.FULL.name()))
+                .exceptionally(failure -> {
+                    LOG.warn("HR sync: the full reconciliation requested over JMX failed: {}", failure.toString());
+                    return null;
+                });
+        return "Full reconciliation started; see attributes Running and LastRun, or GET /api/hr-sync/status";
+    }
+
+    @ManagedAttribute(description = "The run going on now (summary line), empty when none")
+    public String getRunning() {
+        HrSyncRun running = runs.active();
+        return running == null ? "" : running.summary();
+    }
+
+    @ManagedAttribute(description = "The last run that ended since start-up (summary line), empty when none")
+    public String getLastRun() {
+        HrSyncRun last = runs.last();
+        return last == null ? "" : last.summary();
+    }
+}

@@ -1,0 +1,60 @@
+package io.sophonsight.gateway.monitoring;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jolokia.support.spring.SpringJolokiaConfigHolder;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Jolokia agent of {@code camel-jolokia-starter} (JMX over HTTP for hawtio and port-forwards), set up
+ * from {@code monitoring.jolokia.*}: its own port and interface, the access policy
+ * {@code jolokia-access.xml} (Camel's MBeans and the gateway's documented operations, nothing else), no
+ * JSR-160 proxy, and HTTP basic authentication when {@code JOLOKIA_USER} is set.
+ *
+ * <p>The bean replaces the starter's {@code camelConfigHolder} (same name): that one would apply the
+ * Camel-only restrictor, which hides {@code io.sophonsight.gateway:*}, and it cannot leave authentication
+ * off when the user is empty.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "camel.component.jolokia.enabled", havingValue = "true", matchIfMissing = true)
+public class JolokiaAccessConfiguration {
+
+    /** Jolokia's JSR-160 proxy would let a caller make this agent connect to other JMX servers: never wanted. */
+    static final String PROXY_SERVICE = "org.jolokia.service.jsr160.Jsr160RequestHandler";
+
+    @Bean("camelConfigHolder")
+    SpringJolokiaConfigHolder camelConfigHolder(
+            @Value("${monitoring.jolokia.host}") String host,
+            @Value("${monitoring.jolokia.port}") int port,
+            @Value("${monitoring.jolokia.policy-location}") String policyLocation,
+            @Value("${monitoring.jolokia.user:}") String user,
+            @Value("${monitoring.jolokia.password:}") String password) {
+        return holder(host, port, policyLocation, user, password);
+    }
+
+    static SpringJolokiaConfigHolder holder(String host, int port, String policyLocation, String user, String password) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("host", host);
+        config.put("port", Integer.toString(port));
+        config.put("autoStart", "true");
+        config.put("policyLocation", policyLocation);
+        config.put("disabledServices", PROXY_SERVICE);
+        config.put("discoveryEnabled", "false");
+        if (user != null && !user.isBlank()) {
+            if (password == null || password.isBlank()) {
+                throw new IllegalStateException("JOLOKIA_USER is set but JOLOKIA_PASSWORD is empty: set both, or neither "
+                        + "(then keep the Jolokia port private)");
+            }
+            config.put("authMode", "basic");
+            config.put("user", user.trim());
+            config.put("password", password);
+        }
+        SpringJolokiaConfigHolder holder = new SpringJolokiaConfigHolder();
+        holder.setConfig(config);
+        return holder;
+    }
+}

@@ -1,0 +1,19 @@
+package io.sophonsight.gateway.visitors;
+
+/**
+ * An {@code Idempotency-Key} that cannot be honoured: reused for a different visitor (422), or the same key
+ * sent twice at the same moment (409: the first request is still being processed).
+ */
+public class VisitorIdempotencyConflictException extends RuntimeException {
+
+    private final int status;
+
+    public VisitorIdempotencyConflictException(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    public int getStatus() {
+        return status;
+    }
+}

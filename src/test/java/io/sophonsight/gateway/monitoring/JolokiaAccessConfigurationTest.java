@@ -1,0 +1,69 @@
+package io.sophonsight.gateway.monitoring;
+
+import java.util.Map;
+
+import org.jolokia.jvmagent.JolokiaServer;
+import org.jolokia.jvmagent.JolokiaServerConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Jolokia agent's settings from {@code monitoring.jolokia.*}, run in a real agent on a free loopback
+ * port: without JOLOKIA_USER anyone who reaches the port may use the policy; with it, only callers that
+ * give the user and password.
+ */
+class JolokiaAccessConfigurationTest {
+
+    private static final String MEMORY = "java.lang:type=Memory";
+
+    private static JolokiaServer agent(String user, String password) throws Exception {
+        Map<String, String> config = JolokiaAccessConfiguration.holder("127.0.0.1", 0, "classpath:/jolokia-access.xml",
+                user, password).getConfig();
+        JolokiaServer server = new JolokiaServer(new JolokiaServerConfig(config));
+        server.start();
+        return server;
+    }
+
+    @Test
+    void withUserAndPasswordOnlyAuthenticatedCallersGetAnAnswer() throws Exception {
+        // Given the agent set up with JOLOKIA_USER and JOLOKIA_PASSWORD
+        JolokiaServer server = agent("operator", "s3cret-from-a-secret");
+        try {
+            Map<String, Object> read = Map.of("type", "read", "mbean", MEMORY, "attribute", "HeapMemoryUsage");
+
+            // When a caller sends no credentials, or wrong ones, Then the agent answers 401
+            assertThat(new JolokiaClient(server.getUrl()).post(read).statusCode()).isEqualTo(401);
+            assertThat(new JolokiaClient(server.getUrl(), "operator", "guess").post(read).statusCode()).isEqualTo(401);
+
+            // When the operator sends the user and password, Then the read is answered under the policy
+            Map<String, Object> answer = new JolokiaClient(server.getUrl(), "operator", "s3cret-from-a-secret").send(read);
+            assertThat(answer).containsEntry("status", 200);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void withoutAUserTheAgentAsksForNoCredentials() throws Exception {
+        // Given the agent with JOLOKIA_USER empty (the default: the port must then stay private)
+        JolokiaServer server = agent("", "");
+        try {
+            // When a caller reads an allowed attribute without credentials, Then it is answered
+            assertThat(new JolokiaClient(server.getUrl()).read(MEMORY, "HeapMemoryUsage")).containsEntry("status", 200);
+            // And the policy still applies: what it does not list is refused
+            assertThat(new JolokiaClient(server.getUrl()).exec(MEMORY, "gc")).containsEntry("status", 403);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aUserWithoutPasswordStopsTheStartWithAClearReason() {
+        // When JOLOKIA_USER is set but JOLOKIA_PASSWORD is not, Then the gateway does not start half-protected
+        assertThatThrownBy(() -> JolokiaAccessConfiguration.holder("0.0.0.0", 8778, "classpath:/jolokia-access.xml", "operator", ""))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("JOLOKIA_PASSWORD");
+    }
+}

@@ -1,0 +1,91 @@
+package io.sophonsight.gateway.monitoring;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * What an operator's curl or hawtio sends to the gateway's Jolokia agent: JSON POSTs of
+ * {@code read}, {@code write} and {@code exec} requests. Answers the parsed Jolokia response
+ * ({@code status}, {@code value} or {@code error}).
+ */
+final class JolokiaClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String url;
+    private final String basicAuth;
+
+    JolokiaClient(String url) {
+        this(url, null, null);
+    }
+
+    JolokiaClient(String url, String user, String password) {
+        this.url = url;
+        this.basicAuth = user == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    Map<String, Object> exec(String mbean, String operation) {
+        return send(Map.of("type", "exec", "mbean", mbean, "operation", operation));
+    }
+
+    Map<String, Object> read(String mbean, String attribute) {
+        return send(Map.of("type", "read", "mbean", mbean, "attribute", attribute));
+    }
+
+    Map<String, Object> write(String mbean, String attribute, Object value) {
+        return send(Map.of("type", "write", "mbean", mbean, "attribute", attribute, "value", value));
+    }
+
+    /** The value of a successful request; fails with Jolokia's error otherwise. */
+    static Object value(Map<String, Object> response) {
+        if (!Integer.valueOf(200).equals(response.get("status"))) {
+            throw new AssertionError("Jolokia answered " + response.get("status") + ": " + response.get("error"));
+        }
+        return response.get("value");
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> send(Map<String, Object> request) {
+        HttpResponse<String> response = post(new LinkedHashMap<>(request));
+        if (response.statusCode() != 200) {
+            return Map.of("status", response.statusCode(), "error", "HTTP " + response.statusCode());
+        }
+        try {
+            return JSON.readValue(response.body(), Map.class);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError("not a Jolokia answer: " + response.body(), e);
+        }
+    }
+
+    HttpResponse<String> post(Map<String, Object> request) {
+        try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)));
+            if (basicAuth != null) {
+                builder.header("Authorization", basicAuth);
+            }
+            return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
