@@ -1,6 +1,5 @@
 package io.sophonsight.gateway.hr;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -70,7 +69,7 @@ class HrSyncAcrossReplicasTest extends HrSyncTestSupport {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(gatewayUrl(path))).POST(HttpRequest.BodyPublishers.noBody())
+        return http.send(apiRequest(path).POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
