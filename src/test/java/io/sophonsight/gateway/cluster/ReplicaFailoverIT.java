@@ -152,7 +152,8 @@ class ReplicaFailoverIT {
                 .env("SOPHONSIGHT_BASE_URL", platform.baseUrl())
                 .env("SOPHONSIGHT_APPKEY", APPKEY)
                 .env("SOPHONSIGHT_SECRET", SECRET)
-                .env("GATEWAY_PUSH_KEY", PUSH_KEY);
+                .env("GATEWAY_PUSH_KEY", PUSH_KEY)
+                .env("GATEWAY_API_KEY", "replica-it-api-key");
     }
 
     private static boolean leads(GatewayProcess replica) throws Exception {
