@@ -1,9 +1,11 @@
 package io.sophonsight.gateway.cluster;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -108,6 +110,6 @@ public class SingleRunnerRoutePolicyFactory implements RoutePolicyFactory {
     /** Route ids that would be single-runner among {@code routes} (any mode). */
     public Set<String> select(CamelContext camelContext, List<RouteDefinition> routes) {
         return routes.stream().filter(r -> isSingleRunner(camelContext, r)).map(RouteDefinition::getRouteId)
-                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 }
