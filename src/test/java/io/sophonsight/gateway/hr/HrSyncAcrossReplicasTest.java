@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.integration.util.UUIDConverter;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,9 @@ class HrSyncAcrossReplicasTest extends HrSyncTestSupport {
     private static final String RUN_LOCK_KEY = UUIDConverter.getUUID("hr-sync-run").toString();
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @Autowired
+    HrSyncOperations operations;
 
     @AfterEach
     void noOtherReplica() {
@@ -42,6 +46,10 @@ class HrSyncAcrossReplicasTest extends HrSyncTestSupport {
         assertThat(answer.statusCode()).isEqualTo(409);
         assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("json"));
         assertThat(answer.body()).contains("already going on another replica (replica-b)");
+        // and so is the JMX operation
+        assertThat(operations.runFullReconciliation())
+                .isEqualTo("Not started: another run is still going - an HR sync run is already going on another replica"
+                        + " (replica-b); try again when it has ended");
         // and a schedule firing meanwhile skips its run: nothing reaches the platform
         assertThat(run("FULL")).isNull();
         assertThat(calls(PERSON_ADD)).isZero();
