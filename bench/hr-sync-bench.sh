@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HR -> SophonSight sync benchmark (rerunnable; not part of `mvn verify`).
-#   full sync of 10,000 people with ~20 KB photos at parallelism 1, 4 and 8,
-#   then a no-change full reconciliation over 100,000 people.
+#   full sync of 10,000 people with ~20 KB photos at parallelism 1, 4 and 8 (each after a warm-up sync of
+#   a tenth as many people, -Dbench.warmup-people), then a no-change full reconciliation over 100,000 people.
+# bench/run.sh runs the same class at the configured parallelism, with the simulator's own capacity next to it.
 # Each measurement runs in its own JVM against the built-in simulator over real HTTP.
 # Results: target/bench/hr-sync-results.md (Markdown rows), also printed at the end.
 # The JVM under test gets BENCH_HEAP (2g) of heap; CPU time and peak heap are of that whole JVM, which

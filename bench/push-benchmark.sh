@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark of the push receivers against a plain JDK HTTP server doing the same JSON parse and one
 # committed insert into the same database (see README, "Push receivers" -> Benchmark).
-# Options (system properties): -Dbench.seconds=10 -Dbench.warmup-seconds=3 -Dbench.threads=8 -Dbench.rate=200
+# Options (system properties): -Dbench.seconds=10 -Dbench.warmup-seconds=8 -Dbench.threads=8 -Dbench.rate=200
+#   -Dbench.scenarios=small,rate,images (a subset to run; default all three)
 # Result: target/bench/push-benchmark.md (also printed).
+# The benchmark's data folder (target/bench-data: H2 files, photos, broker journal; GBs per run) is
+# deleted when the script ends, also when the run fails or is interrupted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -o -Pbench test "$@"
+rm -rf target/bench-data
+trap 'rm -rf target/bench-data' EXIT
+trap 'exit 130' INT TERM
+mvn -B -q -o -Pbench test -Dtest=PushIngestBenchmark "$@"
 cat target/bench/push-benchmark.md

@@ -143,10 +143,13 @@ public abstract class GatewayTestSupport {
         return "http://localhost:" + simulator.port() + path;
     }
 
-    /** A new empty folder under target/test-data for a context of its own. */
+    /**
+     * A new empty folder under target/test-data (or the folder named by system property
+     * {@code gateway.test.data-root}, e.g. the benchmarks' own, deleted when they end) for a context of its own.
+     */
     public static Path freshFolder(String name) {
         try {
-            Path base = Path.of("target", "test-data");
+            Path base = Path.of(System.getProperty("gateway.test.data-root", "target/test-data"));
             Files.createDirectories(base);
             return Files.createTempDirectory(base, name + "-").toAbsolutePath();
         } catch (IOException e) {

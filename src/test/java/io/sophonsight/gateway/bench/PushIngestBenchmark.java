@@ -54,7 +54,14 @@ class PushIngestBenchmark extends PushTestSupport {
     private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 8));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 10));
     private static final int FIXED_RATE = Integer.getInteger("bench.rate", 200);
+    /** Slices each measurement is split into, alternating with slices of the baseline. */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final int IMAGE_BYTES = 130 * 1024;
+    /** The scenarios to run (small, rate, images): a subset makes a quicker before/after comparison. */
+    private static final List<String> SCENARIOS = List.of(System.getProperty("bench.scenarios", "small,rate,images")
+            .replace(" ", "").split(","));
 
     private static final AtomicLong PASS_TIME = new AtomicLong(1_600_000_000_000L + (System.nanoTime() % 1_000_000) * 100_000);
 
@@ -64,7 +71,9 @@ class PushIngestBenchmark extends PushTestSupport {
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
 
-    record Result(String scenario, String target, double eventsPerSecond, double p50Ms, double p99Ms, long peakHeapMb, long errors) {
+    /** One row of the report; {@code ratio} = events/s of the gateway / of the baseline slices interleaved with it. */
+    record Result(String scenario, String target, double eventsPerSecond, double p50Ms, double p99Ms, double cpuMsPerEvent,
+                  long peakHeapMb, long errors, Double ratio) {
     }
 
     @Test
@@ -78,16 +87,24 @@ class PushIngestBenchmark extends PushTestSupport {
         List<Result> results = new ArrayList<>();
         try {
             // JIT warm-up of both receivers before anything is measured, so order does not favour either
-            run(baselineUrl, small, THREADS, WARM_UP.multipliedBy(2), null);
-            run(gatewayUrl, small, THREADS, WARM_UP.multipliedBy(2), null);
-            run(gatewayUrl, withImages, 4, WARM_UP, null);
+            closedLoop(baselineUrl, small, THREADS, WARM_UP.multipliedBy(2), new Tally());
+            closedLoop(gatewayUrl, small, THREADS, WARM_UP.multipliedBy(2), new Tally());
+            if (SCENARIOS.contains("images")) {
+                closedLoop(gatewayUrl, withImages, 4, WARM_UP, new Tally());
+            }
             awaitFanoutDrained();
-            results.addAll(compare("small events, " + THREADS + " clients", baselineUrl, gatewayUrl,
-                    (target, url) -> closedLoop("small events, " + THREADS + " clients", target, url, small, THREADS)));
-            results.addAll(compare("small events at " + FIXED_RATE + "/s", baselineUrl, gatewayUrl,
-                    (target, url) -> fixedRate("small events at " + FIXED_RATE + "/s", target, url, small)));
-            results.addAll(compare("3 x 130 KB images, 4 clients", baselineUrl, gatewayUrl,
-                    (target, url) -> closedLoop("3 x 130 KB images, 4 clients", target, url, withImages, 4)));
+            if (SCENARIOS.contains("small")) {
+                results.addAll(compare("small events, " + THREADS + " clients", baselineUrl, gatewayUrl,
+                        (url, tally, duration) -> closedLoop(url, small, THREADS, duration, tally), true));
+            }
+            if (SCENARIOS.contains("rate")) {
+                results.addAll(compare("small events at " + FIXED_RATE + "/s", baselineUrl, gatewayUrl,
+                        (url, tally, duration) -> fixedRate(url, small, duration, tally), false));
+            }
+            if (SCENARIOS.contains("images")) {
+                results.addAll(compare("3 x 130 KB images, 4 clients", baselineUrl, gatewayUrl,
+                        (url, tally, duration) -> closedLoop(url, withImages, 4, duration, tally), true));
+            }
         } finally {
             baseline.stop(0);
         }
@@ -99,28 +116,73 @@ class PushIngestBenchmark extends PushTestSupport {
         assertThat(results).allMatch(r -> r.errors() == 0);
     }
 
-    interface Scenario {
-        Result run(String target, String url) throws Exception;
+    /** A load sent to one receiver for a while; what it achieved is added to the tally. */
+    interface Load {
+        void send(String url, Tally tally, Duration duration) throws Exception;
+    }
+
+    /** Sums of the slices measured for one receiver. */
+    static final class Tally {
+        final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        long nanos;
+        long cpuNanos;
+        long peakHeapMb;
     }
 
     /**
      * One scenario against the baseline, the gateway with its fan-out paused (the acknowledged ingest
      * alone, what the baseline does) and the gateway with its fan-out running (as in production, on
-     * the same CPUs). The paused fan-out catches up before the next measurement.
+     * the same CPUs). The machine is shared, so its load changes while the benchmark runs: each
+     * gateway measurement is split into {@code bench.rounds} slices that alternate with slices of
+     * the baseline, and its ratio is taken against those baseline slices only. The paused fan-out
+     * catches up before the next measurement.
      */
-    private List<Result> compare(String name, String baselineUrl, String gatewayUrl, Scenario scenario) throws Exception {
-        List<Result> results = new ArrayList<>();
-        results.add(scenario.run("baseline", baselineUrl));
+    private List<Result> compare(String scenario, String baselineUrl, String gatewayUrl, Load load, boolean warmUp)
+            throws Exception {
+        if (warmUp) {
+            load.send(baselineUrl, new Tally(), WARM_UP);
+            load.send(gatewayUrl, new Tally(), WARM_UP);
+        }
+        Tally baselinePaused = new Tally();
+        Tally paused = new Tally();
         camelContext.getRouteController().stopRoute("access-event-fanout-poller");
         try {
-            results.add(scenario.run("gateway, fan-out paused", gatewayUrl));
+            interleave(load, baselineUrl, baselinePaused, gatewayUrl, paused);
         } finally {
             camelContext.getRouteController().startRoute("access-event-fanout-poller");
         }
         awaitFanoutDrained();
-        results.add(scenario.run("gateway, fan-out running", gatewayUrl));
+        Tally baselineRunning = new Tally();
+        Tally running = new Tally();
+        interleave(load, baselineUrl, baselineRunning, gatewayUrl, running);
         awaitFanoutDrained();
-        return results;
+        Result base = result(scenario, "baseline", null, baselinePaused, baselineRunning);
+        Result gatewayPaused = result(scenario, "gateway, fan-out paused", baselinePaused, paused);
+        Result gatewayRunning = result(scenario, "gateway, fan-out running", baselineRunning, running);
+        return List.of(base, gatewayPaused, gatewayRunning);
+    }
+
+    /** {@code bench.rounds} pairs of slices, the order swapped every round so neither side always goes first. */
+    private void interleave(Load load, String baselineUrl, Tally baseline, String gatewayUrl, Tally gateway) throws Exception {
+        Duration slice = MEASURE.dividedBy(ROUNDS);
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean baselineFirst = round % 2 == 0;
+            measure(load, baselineFirst ? baselineUrl : gatewayUrl, baselineFirst ? baseline : gateway, slice);
+            measure(load, baselineFirst ? gatewayUrl : baselineUrl, baselineFirst ? gateway : baseline, slice);
+        }
+    }
+
+    private static void measure(Load load, String url, Tally tally, Duration duration) throws Exception {
+        System.gc();
+        resetPeakHeap();
+        long cpu = PROCESS.getProcessCpuTime();
+        long start = System.nanoTime();
+        load.send(url, tally, duration);
+        tally.nanos += System.nanoTime() - start;
+        tally.cpuNanos += PROCESS.getProcessCpuTime() - cpu;
+        tally.peakHeapMb = Math.max(tally.peakHeapMb, peakHeapMb());
     }
 
     private void awaitFanoutDrained() {
@@ -129,83 +191,78 @@ class PushIngestBenchmark extends PushTestSupport {
     }
 
     /** {@code clients} threads sending as fast as answers come back. */
-    private Result closedLoop(String scenario, String target, String url, LongFunction<byte[]> body, int clients)
+    private void closedLoop(String url, LongFunction<byte[]> body, int clients, Duration duration, Tally tally)
             throws Exception {
-        run(url, body, clients, WARM_UP, null);
-        System.gc();
-        resetPeakHeap();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        long[] outcome = run(url, body, clients, MEASURE, latencies);
-        return result(scenario, target, outcome, latencies);
-    }
-
-    private long[] run(String url, LongFunction<byte[]> body, int clients, Duration duration,
-                       ConcurrentLinkedQueue<Long> latencies) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
-        AtomicLong sent = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
+        long end = System.nanoTime() + duration.toNanos();
         for (int i = 0; i < clients; i++) {
             pool.submit(() -> {
                 while (System.nanoTime() < end) {
-                    send(url, body.apply(PASS_TIME.incrementAndGet()), sent, errors, System.nanoTime(), latencies);
+                    send(url, body.apply(PASS_TIME.incrementAndGet()), tally, System.nanoTime());
                 }
             });
         }
         pool.shutdown();
         pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS);
-        return new long[]{sent.get(), errors.get(), System.nanoTime() - start};
     }
 
     /** Open loop: one request every 1/rate s whatever the answers do, latency measured from the schedule. */
-    private Result fixedRate(String scenario, String target, String url, LongFunction<byte[]> body) throws Exception {
+    private void fixedRate(String url, LongFunction<byte[]> body, Duration duration, Tally tally) throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(32);
         long interval = 1_000_000_000L / FIXED_RATE;
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicLong sent = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        resetPeakHeap();
         long start = System.nanoTime();
-        long count = MEASURE.toNanos() / interval;
+        long count = duration.toNanos() / interval;
         for (long i = 0; i < count; i++) {
             long due = start + i * interval;
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 TimeUnit.NANOSECONDS.sleep(wait); // pacing of the load generator, not a test wait
             }
-            senders.submit(() -> send(url, body.apply(PASS_TIME.incrementAndGet()), sent, errors, due, latencies));
+            senders.submit(() -> send(url, body.apply(PASS_TIME.incrementAndGet()), tally, due));
         }
         senders.shutdown();
         senders.awaitTermination(60, TimeUnit.SECONDS);
-        return result(scenario, target, new long[]{sent.get(), errors.get(), System.nanoTime() - start}, latencies);
     }
 
     /** One push; its latency counted from {@code since} (the send, or the schedule of an open loop). */
-    private void send(String url, byte[] body, AtomicLong sent, AtomicLong errors, long since,
-                      ConcurrentLinkedQueue<Long> latencies) {
+    private void send(String url, byte[] body, Tally tally, long since) {
         try {
             HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() == 200 && reply.body().contains("SUCCESS")) {
-                sent.incrementAndGet();
-                if (latencies != null) {
-                    latencies.add(System.nanoTime() - since);
-                }
+                tally.sent.incrementAndGet();
+                tally.latencies.add(System.nanoTime() - since);
             } else {
-                errors.incrementAndGet();
+                tally.errors.incrementAndGet();
             }
         } catch (Exception e) {
-            errors.incrementAndGet();
+            tally.errors.incrementAndGet();
         }
     }
 
-    private Result result(String scenario, String target, long[] outcome, ConcurrentLinkedQueue<Long> latencies) {
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+    /** The row of {@code tallies} together; the ratio against {@code baseline} when given. */
+    private static Result result(String scenario, String target, Tally baseline, Tally... tallies) {
+        long sent = 0;
+        long errors = 0;
+        long nanos = 0;
+        long cpu = 0;
+        long peak = 0;
+        List<Long> all = new ArrayList<>();
+        for (Tally t : tallies) {
+            sent += t.sent.get();
+            errors += t.errors.get();
+            nanos += t.nanos;
+            cpu += t.cpuNanos;
+            peak = Math.max(peak, t.peakHeapMb);
+            all.addAll(t.latencies);
+        }
+        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
         double p50 = sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.50)] / 1e6;
         double p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
-        return new Result(scenario, target, outcome[0] / (outcome[2] / 1e9), p50, p99, peakHeapMb(), outcome[1]);
+        double rate = sent / (nanos / 1e9);
+        Double ratio = baseline == null ? null : rate / (baseline.sent.get() / (baseline.nanos / 1e9));
+        return new Result(scenario, target, rate, p50, p99, sent == 0 ? 0 : cpu / 1e6 / sent, peak, errors, ratio);
     }
 
     /** The baseline: JDK HTTP server, the same JSON parse, one committed insert into the same database. */
@@ -279,23 +336,19 @@ class PushIngestBenchmark extends PushTestSupport {
 
     private static String report(List<Result> results) {
         StringBuilder md = new StringBuilder();
-        md.append("| scenario | target | events/s | p50 ms | p99 ms | peak heap MB | errors | gateway / baseline |\n");
-        md.append("|---|---|---|---|---|---|---|---|\n");
-        for (int i = 0; i < results.size(); i++) {
-            Result r = results.get(i);
-            String ratio = "";
-            if (r.target().startsWith("gateway")) {
-                Result baseline = results.get(i - (r.target().contains("paused") ? 1 : 2));
-                ratio = String.format(Locale.ROOT, "%.0f %%", 100 * r.eventsPerSecond() / baseline.eventsPerSecond());
-            }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %d | %d | %s |%n", r.scenario(),
-                    r.target(), r.eventsPerSecond(), r.p50Ms(), r.p99Ms(), r.peakHeapMb(), r.errors(), ratio));
+        md.append("| scenario | target | events/s | p50 ms | p99 ms | CPU ms / event | peak heap MB | errors | gateway / baseline |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Result r : results) {
+            String ratio = r.ratio() == null ? "" : String.format(Locale.ROOT, "%.0f %%", 100 * r.ratio());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %d | %d | %s |%n", r.scenario(),
+                    r.target(), r.eventsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerEvent(), r.peakHeapMb(), r.errors(), ratio));
         }
         md.append("\nJVM: ").append(System.getProperty("java.version")).append(", max heap ")
                 .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB, ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ")
-                .append(Arrays.toString(new String[]{"warm-up " + WARM_UP.toSeconds() + " s", "measure " + MEASURE.toSeconds() + " s"}))
-                .append('\n');
+                .append(Arrays.toString(new String[]{"warm-up " + WARM_UP.toSeconds() + " s", "measure " + MEASURE.toSeconds()
+                        + " s in " + ROUNDS + " slices alternating with the baseline"}))
+                .append("; CPU = the whole JVM's (load generator and baseline included) / events answered\n");
         return md.toString();
     }
 }

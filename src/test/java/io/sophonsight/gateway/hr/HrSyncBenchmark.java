@@ -10,11 +10,18 @@ import java.nio.file.StandardOpenOption;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
 import io.sophonsight.gateway.GatewayTestSupport;
+import io.sophonsight.gateway.bench.BenchMetrics;
+import io.sophonsight.gateway.bench.DirectPlatformLoad;
+import io.sophonsight.gateway.sophonsight.SophonSightSigner;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -25,10 +32,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Throughput benchmark of the HR sync (not a timed test: it measures and reports, and only runs
- * with {@code -Dbench=true}; see {@code bench/hr-sync-bench.sh}). Results are appended to
- * {@code target/bench/hr-sync-results.md} as Markdown table rows.
+ * with {@code -Dbench=true}; see {@code bench/run.sh} and {@code bench/hr-sync-bench.sh}). Results are
+ * appended to {@code target/bench/hr-sync-results.md} as Markdown table rows and to
+ * {@link BenchMetrics} for the benchmark report. The simulator's own capacity is measured after the
+ * full sync, in the same JVM, so its reference is never the colder of the two.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HrSyncBenchmark extends GatewayTestSupport {
 
     private static final Path RESULTS = Path.of("target", "bench", "hr-sync-results.md");
@@ -41,17 +51,29 @@ class HrSyncBenchmark extends GatewayTestSupport {
     @Qualifier("dataSource")
     DataSource gatewayDataSource;
 
+    @Autowired
+    SophonSightSigner signer;
+
+    @Autowired
+    HrPlatformRequests requests;
+
     @Value("${hr.sync.parallelism}")
     int parallelism;
 
     @Test
+    @Order(1)
     void fullSyncOfTenThousandPeopleWithTwentyKilobytePhotos() throws Exception {
         int people = Integer.getInteger("bench.people", 10_000);
-        // Given an HR with 10,000 people, each with a distinct ~20 KB JPEG, and an empty platform
-        List<byte[]> faces = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            faces.add(HrSampleData.face(50_000 + i, 640));
-        }
+        List<byte[]> faces = twentyKilobyteFaces();
+        // Given a gateway warmed up by a smaller full sync (its JIT as warm as the simulator's is when its
+        // capacity is measured next), then forgotten: empty sync_state, empty platform
+        int warmUp = Integer.getInteger("bench.warmup-people", Math.max(100, people / 10));
+        fillHr(warmUp, (i) -> unique(faces.get(i % faces.size()), i));
+        new JdbcTemplate(gatewayDataSource).update("DELETE FROM sync_state");
+        assertThat(producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", "FULL", HrSyncRun.class)
+                .getStatus()).isEqualTo("COMPLETED");
+        simulator.state().reset();
+        // And an HR with 10,000 people, each with a distinct ~20 KB JPEG, and an empty platform
         int photoBytes = fillHr(people, (i) -> unique(faces.get(i % faces.size()), i));
         new JdbcTemplate(gatewayDataSource).update("DELETE FROM sync_state");
 
@@ -66,9 +88,54 @@ class HrSyncBenchmark extends GatewayTestSupport {
         report(String.format("| full sync, %,d people, photos avg %,d bytes | %d | %.1f s | %.0f people/s | %.1f s | %,d MB |",
                 people, photoBytes / people, parallelism, result.wallSeconds(), people / result.wallSeconds(),
                 result.cpuSeconds(), result.peakHeapMb()));
+        BenchMetrics.record("hr.full.rate", String.format("HR full sync, %,d people, parallelism %d", people, parallelism),
+                people / result.wallSeconds(), "people/s", String.format(
+                        "photo upload + addOrEdit per person, photos avg %,d bytes; after a warm-up sync of %,d people; "
+                                + "%.1f s wall, %.1f s CPU, peak heap %,d MB",
+                        photoBytes / people, warmUp, result.wallSeconds(), result.cpuSeconds(), result.peakHeapMb()));
     }
 
     @Test
+    @Order(2)
+    void simulatorCapacityAtTheSyncParallelism() throws Exception {
+        int people = Integer.getInteger("bench.people", 10_000);
+        List<byte[]> faces = twentyKilobyteFaces();
+        try (DirectPlatformLoad platform = new DirectPlatformLoad(signer, simulatorUrl(""))) {
+            // Given the sample orgs and one uploaded face on an empty platform, sent straight to it (no gateway)
+            for (HrSampleData.Department d : HrSampleData.departments()) {
+                platform.call(HrSyncTestSupport.ORG_ADD, requests.org(
+                        new HrChange.OrgUpsert(d.id(), d.name(), d.parentId() == null ? "" : d.parentId(), "", true)));
+            }
+            String face = platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person(0, faces.get(0))))
+                    .path("photoId").asText();
+
+            // When as many clients as the sync's people step send one addOrEdit per person, the gateway's exact bodies
+            double addOrEdits = platform.run(people, parallelism, i -> {
+                HrChange.PersonUpsert person = person(i + 1, null);
+                person.photoUploaded(face);
+                platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
+            });
+            // And, for as many other people, the sync's whole work per person: photo upload, then addOrEdit
+            double uploadsAndAddOrEdits = platform.run(people, parallelism, i -> {
+                HrChange.PersonUpsert person = person(people + i + 1, unique(faces.get(i % faces.size()), i));
+                person.photoUploaded(platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person))
+                        .path("photoId").asText());
+                platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
+            });
+
+            // Then every one of them is on the platform; report the rates
+            assertThat(simulator.state().people()).hasSize(2 * people);
+            BenchMetrics.record("hr.capacity.addOrEdit", String.format(
+                            "Simulator capacity: addOrEdit called directly, %d clients", parallelism),
+                    addOrEdits, "calls/s", "signed HTTP straight to the simulator, no gateway; " + people + " people");
+            BenchMetrics.record("hr.capacity.person", String.format(
+                            "Simulator capacity: photo upload + addOrEdit directly, %d clients", parallelism),
+                    uploadsAndAddOrEdits, "people/s", "the sync's two calls per person, no gateway; " + people + " people");
+        }
+    }
+
+    @Test
+    @Order(3)
     void noChangeReconciliationOfOneHundredThousandPeople() throws Exception {
         int people = Integer.getInteger("bench.reconcile-people", 100_000);
         // Given an HR with 100,000 people (sample-sized ~3 KB photos) that the platform already holds:
@@ -85,16 +152,43 @@ class HrSyncBenchmark extends GatewayTestSupport {
         HrSyncRun run = producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", "FULL", HrSyncRun.class);
         Measure.Result result = measure.stop();
 
-        // Then nothing was sent; report wall time, CPU time and peak heap
+        // Then nothing was sent; report wall time, CPU time, platform calls and peak heap
         assertThat(run.getStatus()).isEqualTo("COMPLETED");
         assertThat(run.getUnchanged()).isEqualTo(people + HrSampleData.departments().size());
         assertThat(simulator.state().calls(HrSyncTestSupport.PERSON_ADD)).isZero();
         report(String.format("| no-change reconciliation, %,d people | %d | %.1f s | %.0f people/s | %.1f s | %,d MB |",
                 people, parallelism, result.wallSeconds(), people / result.wallSeconds(), result.cpuSeconds(),
                 result.peakHeapMb()));
+        @SuppressWarnings("unchecked")
+        Map<String, Long> calls = (Map<String, Long>) simulator.state().snapshot().get("calls");
+        long writes = List.of(HrSyncTestSupport.UPLOAD, HrSyncTestSupport.PERSON_ADD, HrSyncTestSupport.PERSON_DELETE,
+                HrSyncTestSupport.ORG_ADD, HrSyncTestSupport.ORG_DELETE).stream().mapToLong(p -> calls.getOrDefault(p, 0L)).sum();
+        String label = String.format("No-change reconciliation, %,d people", people);
+        BenchMetrics.record("hr.nochange.seconds", label + ": time", result.wallSeconds(), "s",
+                String.format("%,.0f people/s, %.1f s CPU", people / result.wallSeconds(), result.cpuSeconds()));
+        BenchMetrics.record("hr.nochange.calls", label + ": platform calls",
+                calls.values().stream().mapToLong(Long::longValue).sum(), "calls", "of which writes: " + writes);
+        BenchMetrics.record("hr.nochange.heap", label + ": peak heap", result.peakHeapMb(), "MB",
+                "heap in use sampled every 20 ms, whole JVM (gateway, simulator, both H2)");
     }
 
     // ------------------------------------------------------------------ set-up
+
+    /** 100 different ~20 KB JPEG faces (made distinct per person with {@link #unique}). */
+    private static List<byte[]> twentyKilobyteFaces() {
+        List<byte[]> faces = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            faces.add(HrSampleData.face(50_000 + i, 640));
+        }
+        return faces;
+    }
+
+    /** A new person as the planner would send it, in one of the sample's departments; photo bytes to upload, or null. */
+    private static HrChange.PersonUpsert person(int i, byte[] photo) {
+        List<HrSampleData.Department> homes = HrSampleData.departments().subList(1, HrSampleData.departments().size());
+        return new HrChange.PersonUpsert(String.format("C%06d", i), "Capacity Person " + i, homes.get(i % homes.size()).id(),
+                "J" + i, "c" + i + "@example.com", "139" + String.format("%08d", i), "", "", photo, null, true, null, false);
+    }
 
     private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
         JdbcTemplate hr = new JdbcTemplate(hrDataSource);

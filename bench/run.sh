@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Every benchmark of the gateway, one command: bench/results/latest.md (table + machine) and latest.png (chart).
+#
+#   bench/run.sh            full run (~15-20 min on 2 cores): push 10 s per measurement, HR 10,000 people,
+#                           no-change reconciliation of 100,000 people, 3 starts
+#   bench/run.sh --quick    validation run (~4-6 min): short push measurements, HR 1,000 people,
+#                           reconciliation of 10,000 people, 1 start. Its figures are indicative only.
+#   --readme                also write the table into README.md (block bench-results; the chart is linked)
+#
+# Builds once (mvn package -DskipTests: the jar the start-up benchmark runs), then runs each benchmark
+# class under the Maven profile `bench` in a JVM of its own, on free ports, with a fresh data folder that
+# is deleted when the part ends (also on failure or Ctrl-C). A part that fails is reported as not measured
+# and the script exits 1 after writing the report.
+# Parts: push (PushIngestBenchmark), hr-sync (HrSyncBenchmark: full sync, then the simulator's capacity),
+#        hr-reconcile (HrSyncBenchmark: no-change reconciliation), startup (StartupBenchmark).
+# Options (environment): MVN_OPTS (e.g. -o, offline), BENCH_PARTS ("push hr-sync hr-reconcile startup"),
+#        BENCH_PEOPLE, BENCH_RECONCILE_PEOPLE, BENCH_PUSH_SECONDS, BENCH_PUSH_WARMUP_SECONDS, BENCH_STARTS,
+#        BENCH_HR_HEAP (2g: heap of the HR benchmark JVMs, which also hold the simulator's photos).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+mode=full
+readme=""
+for arg in "$@"; do
+  case "$arg" in
+    --quick) mode=quick ;;
+    --readme) readme=README.md ;;
+    *) echo "usage: bench/run.sh [--quick] [--readme]" >&2; exit 2 ;;
+  esac
+done
+# other load on the machine, before anything of ours runs
+load1=$(cut -d' ' -f1 /proc/loadavg)
+started=$(date +%s)
+started_at=$(date -u '+%Y-%m-%d %H:%M UTC')
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && commit="$commit (with uncommitted changes)"
+
+if [[ $mode == quick ]]; then
+  people=${BENCH_PEOPLE:-1000}; reconcile=${BENCH_RECONCILE_PEOPLE:-10000}; starts=${BENCH_STARTS:-1}
+  push_seconds=${BENCH_PUSH_SECONDS:-3}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-4}; settle=5
+else
+  people=${BENCH_PEOPLE:-10000}; reconcile=${BENCH_RECONCILE_PEOPLE:-100000}; starts=${BENCH_STARTS:-3}
+  push_seconds=${BENCH_PUSH_SECONDS:-10}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-8}; settle=10
+fi
+parts=${BENCH_PARTS:-push hr-sync hr-reconcile startup}
+hr_heap=${BENCH_HR_HEAP:-2g}
+mvn_opts=${MVN_OPTS:-}
+out=target/bench
+# where the benchmark JVMs put their data folders: the tests' default, and the benchmarks' own folder
+# (system property gateway.test.data-root) where the bench profile sets one
+data_roots="target/test-data target/bench-data"
+
+mkdir -p "$out"
+rm -f "$out/metrics.tsv" "$out/push-benchmark.md" "$out/hr-sync-results.md" "$out/machine.properties"
+
+echo "== build (mvn package -DskipTests)"
+mvn -B -q $mvn_opts package -DskipTests || { echo "build failed" >&2; exit 1; }
+
+# the data folders a part created (<data root>/<name>-*), deleted when it ends, whatever the outcome
+existing=""
+cleanup() {
+  local root entry
+  for root in $data_roots; do
+    for entry in "$root"/*; do
+      [[ -e $entry ]] || continue
+      grep -qxF "$entry" <<<"$existing" || rm -rf -- "$entry"
+    done
+  done
+}
+trap 'cleanup; exit 130' INT TERM
+
+failed=()
+timings=()
+part() {
+  local name=$1; shift
+  [[ " $parts " == *" $name "* ]] || return 0
+  echo "== $name"
+  existing=$(for root in $data_roots; do ls -d "$root"/* 2>/dev/null; done || true)
+  local t0=$(date +%s)
+  if ! mvn -B -q $mvn_opts -Pbench test "$@"; then
+    failed+=("$name")
+    echo "!! $name failed: see target/surefire-reports" >&2
+  fi
+  cleanup
+  timings+=("$name $(( $(date +%s) - t0 )) s")
+}
+
+part push -Dtest=PushIngestBenchmark -Dbench.seconds="$push_seconds" -Dbench.warmup-seconds="$push_warmup"
+[[ -f $out/push-benchmark.md ]] && cat "$out/push-benchmark.md"
+part hr-sync -Dbench=true -Dtest='HrSyncBenchmark#fullSync*+simulatorCapacity*' -Dbench.people="$people" \
+    -Dbench.jvm.args="-Xmx$hr_heap" -Dhr.sync.progress-interval=5s
+part hr-reconcile -Dbench=true -Dtest='HrSyncBenchmark#noChange*' -Dbench.reconcile-people="$reconcile" \
+    -Dbench.jvm.args="-Xmx$hr_heap"
+part startup -Dbench=true -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$settle"
+
+{
+  echo "mode=$mode"
+  echo "date=$started_at"
+  echo "commit=$commit"
+  echo "cores=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "ram=$(awk '/MemTotal/ {printf "%.1f GB", $2 / 1048576}' /proc/meminfo)"
+  echo "java=$(java -version 2>&1 | head -1)"
+  echo "load1=$load1"
+  echo "parts=$(IFS=,; echo "${timings[*]}" | sed 's/,/, /g'); total $(( $(date +%s) - started )) s"
+  echo "failed=${failed[*]:-}"
+} > "$out/machine.properties"
+
+mkdir -p bench/results
+java -Djava.awt.headless=true -cp target/test-classes io.sophonsight.gateway.bench.BenchReport "$out" bench/results $readme \
+  || { echo "report failed" >&2; exit 1; }
+echo "== bench/results/latest.md and bench/results/latest.png written"
+if (( ${#failed[@]} > 0 )); then
+  echo "!! failed parts: ${failed[*]}" >&2
+  exit 1
+fi

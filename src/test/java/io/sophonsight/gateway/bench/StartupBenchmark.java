@@ -1,0 +1,138 @@
+package io.sophonsight.gateway.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import io.sophonsight.gateway.testkit.GatewayProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Start-up time and idle memory of the packaged gateway on its embedded defaults (built-in simulator,
+ * sample HR, embedded Artemis, H2), each start a separate {@code java -jar} process ({@link GatewayProcess},
+ * {@code -Xmx512m}) with free ports and its own data folder, deleted afterwards.
+ * <ul>
+ *   <li>start-up: process start until {@code /actuator/health/readiness} answers 200;</li>
+ *   <li>idle memory: once the first HR sync (sample people) has completed and the gateway has then been left
+ *       alone for {@code bench.startup.settle-seconds}: resident set size ({@code VmRSS} of
+ *       {@code /proc/<pid>/status}) and heap in use (Micrometer's {@code jvm.memory.used}, area heap, read
+ *       from {@code /actuator/prometheus}, the metrics endpoint the defaults expose).</li>
+ * </ul>
+ * Averaged over {@code bench.startup.runs} starts (default 3). Run by {@code bench/run.sh}; only with
+ * {@code -Dbench=true}, so that a plain {@code mvn -Pbench test} (bench/push-benchmark.sh) does not start jars.
+ */
+@EnabledIfSystemProperty(named = "bench", matches = "true")
+class StartupBenchmark {
+
+    private static final int RUNS = Integer.getInteger("bench.startup.runs", 3);
+    private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("bench.startup.settle-seconds", 10));
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*}\\s+([0-9.eE+-]+)");
+    private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
+
+    record Start(double seconds, double rssMb, double heapMb) {
+    }
+
+    @Test
+    void startUpTimeAndIdleMemoryOnTheEmbeddedDefaults() throws Exception {
+        List<Start> starts = new ArrayList<>();
+        for (int i = 1; i <= RUNS; i++) {
+            starts.add(startOnce("bench-startup-" + i));
+        }
+        assertThat(starts).hasSize(RUNS).allMatch(s -> s.seconds() > 0 && s.rssMb() > 0 && s.heapMb() > 0);
+
+        BenchMetrics.record("startup.seconds", "Start-up: process start to readiness 200",
+                average(starts, Start::seconds), "s", spread(starts, Start::seconds, "%.1f") + "embedded defaults, -Xmx512m");
+        BenchMetrics.record("idle.rss", "Idle memory: resident set size",
+                average(starts, Start::rssMb), "MB", spread(starts, Start::rssMb, "%.0f") + "VmRSS after the first HR sync + "
+                        + SETTLE.toSeconds() + " s idle");
+        BenchMetrics.record("idle.heap", "Idle memory: heap in use",
+                average(starts, Start::heapMb), "MB", spread(starts, Start::heapMb, "%.0f") + "jvm.memory.used{area=heap}");
+    }
+
+    private Start startOnce(String name) throws Exception {
+        GatewayProcess gateway = GatewayProcess.gateway(name);
+        try {
+            // Given the packaged jar on its embedded defaults
+            gateway.start();
+            // When it starts, then it becomes ready
+            Duration startup = gateway.awaitReady(Duration.ofSeconds(180));
+            // And once the first HR sync has finished and nothing has been asked of it for a while, it is idle
+            await(name + " first HR sync").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> gateway.get("/api/hr-sync/status").body().contains("COMPLETED"));
+            await(name + " idle").pollDelay(SETTLE).atMost(SETTLE.plusSeconds(5)).until(gateway::isAlive);
+            double rss = rssMb(gateway.pid());
+            double heap = heapMb(gateway.get("/actuator/prometheus").body());
+            System.out.printf(Locale.ROOT, "%s: ready in %d ms, RSS %.0f MB, heap %.0f MB%n", name, startup.toMillis(), rss, heap);
+            return new Start(startup.toMillis() / 1000.0, rss, heap);
+        } finally {
+            gateway.stop();
+            deleteRecursively(gateway.dataDir());
+            Files.deleteIfExists(gateway.logFile());
+        }
+    }
+
+    private static double rssMb(long pid) throws IOException {
+        Matcher rss = VM_RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        if (!rss.find()) {
+            throw new IllegalStateException("no VmRSS in /proc/" + pid + "/status");
+        }
+        return Long.parseLong(rss.group(1)) / 1024.0;
+    }
+
+    /** Sum over the heap pools of {@code jvm_memory_used_bytes{area="heap"}}, in MB. */
+    static double heapMb(String prometheus) {
+        Matcher heap = HEAP_USED.matcher(prometheus);
+        double bytes = 0;
+        boolean found = false;
+        while (heap.find()) {
+            bytes += Double.parseDouble(heap.group(1));
+            found = true;
+        }
+        if (!found) {
+            throw new IllegalStateException("no jvm_memory_used_bytes{area=\"heap\"} in /actuator/prometheus");
+        }
+        return bytes / (1024 * 1024);
+    }
+
+    private static double average(List<Start> starts, java.util.function.ToDoubleFunction<Start> value) {
+        return starts.stream().mapToDouble(value).average().orElseThrow();
+    }
+
+    /** "mean of 3 starts (min .., max ..); " or "1 start; ". */
+    private static String spread(List<Start> starts, java.util.function.ToDoubleFunction<Start> value, String format) {
+        if (starts.size() == 1) {
+            return "1 start; ";
+        }
+        double min = starts.stream().mapToDouble(value).min().orElseThrow();
+        double max = starts.stream().mapToDouble(value).max().orElseThrow();
+        return "mean of " + starts.size() + " starts (min " + String.format(Locale.ROOT, format, min) + ", max "
+                + String.format(Locale.ROOT, format, max) + "); ";
+    }
+
+    static void deleteRecursively(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
