@@ -1,7 +1,5 @@
 package io.sophonsight.gateway.hr;
 
-import java.util.Map;
-
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,19 +31,27 @@ public class HrSyncOperations {
         this.producer = producer;
     }
 
-    /** Starts a full reconciliation (it also finds deletes) unless a run is going; answers what happened. */
+    /**
+     * Starts a full reconciliation (it also finds deletes) unless a run is going, on this or another replica;
+     * answers what happened. The run begins here, so the answer is true: "started" means it runs.
+     */
     @ManagedOperation(description = "Start a full HR reconciliation now (in the background); answers whether it started")
     public String runFullReconciliation() {
-        HrSyncRun running = runs.active();
-        if (running != null) {
-            return "Not started: another run is still going - " + running.summary();
+        HrSyncRun run = runs.begin(HrSyncMode.FULL.name(), null);
+        if (run == null) {
+            HrSyncRun running = runs.active();
+            return running != null ? "Not started: another run is still going - " + running.summary()
+                    : "Not started: another run is still going - " + runs.busy().get("error");
         }
         LOG.info("HR sync: full reconciliation requested over JMX");
-        producer.asyncRequestBodyAndHeaders("direct:hr-sync-run", null, Map.of("HrSyncMode", HrSyncMode.FULL.name()))
-                .exceptionally(failure -> {
-                    LOG.warn("HR sync: the full reconciliation requested over JMX failed: {}", failure.toString());
-                    return null;
-                });
+        producer.asyncSend("direct:hr-sync-run", exchange -> {
+            exchange.setProperty(HrSyncRuns.RUN, run);
+            exchange.getMessage().setHeader("HrSyncMode", HrSyncMode.FULL.name());
+        }).thenAccept(done -> {
+            if (done.getException() != null) {
+                LOG.warn("HR sync: the full reconciliation requested over JMX failed: {}", done.getException().toString());
+            }
+        });
         return "Full reconciliation started; see attributes Running and LastRun, or GET /api/hr-sync/status";
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.sophonsight.gateway.cluster.ClusterRunLock;
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
 import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
@@ -28,10 +29,13 @@ public class HrSyncRuns {
     /** Exchange property holding the {@link HrChange} being sent. */
     public static final String CHANGE = "hrChange";
     static final String FLOW = "hr-sync-run";
+    /** Name of the run lock shared by every replica: one HR sync run at a time across all of them. */
+    static final String RUN_LOCK = "hr-sync-run";
 
     private static final Logger LOG = LoggerFactory.getLogger(HrSyncRuns.class);
 
     private final HrSyncStateStore store;
+    private final ClusterRunLock runLock;
     private final boolean dryRunAlways;
     private final long progressIntervalMs;
     private final Duration watermarkOverlap;
@@ -39,12 +43,13 @@ public class HrSyncRuns {
     private final AtomicReference<HrSyncRun> active = new AtomicReference<>();
     private volatile HrSyncRun last;
 
-    public HrSyncRuns(HrSyncStateStore store,
+    public HrSyncRuns(HrSyncStateStore store, ClusterRunLock runLock,
                       @Value("${hr.sync.dry-run:false}") boolean dryRunAlways,
                       @Value("${hr.sync.progress-interval:10s}") Duration progressInterval,
                       @Value("${hr.sync.watermark-overlap:60s}") Duration watermarkOverlap,
                       @Value("${hr.sync.run-retention:90d}") Duration runRetention) {
         this.store = store;
+        this.runLock = runLock;
         this.dryRunAlways = dryRunAlways;
         this.progressIntervalMs = progressInterval.toMillis();
         this.watermarkOverlap = watermarkOverlap;
@@ -52,9 +57,16 @@ public class HrSyncRuns {
     }
 
     /**
-     * Starts a run, or answers null when one is already going (a schedule firing during a long run).
+     * Starts a run, or answers null when one is already going, here or on another replica (a schedule firing
+     * during a long run, an operator's run while the leader's schedule runs). {@code begun} is a run the caller
+     * already started (the admin endpoint starts it before answering, so it can answer 409): it is kept as is.
      * An incremental run without a watermark yet (nothing completed so far) runs as a full one.
      */
+    public HrSyncRun begin(String mode, String dryRun, HrSyncRun begun) {
+        return begun != null ? begun : begin(mode, dryRun);
+    }
+
+    /** Starts a run, or answers null when one is already going here or on another replica. */
     public HrSyncRun begin(String mode, String dryRun) {
         HrSyncMode requested = mode == null || mode.isBlank() ? HrSyncMode.FULL : HrSyncMode.valueOf(mode.trim().toUpperCase());
         Timestamp since = null;
@@ -71,10 +83,16 @@ public class HrSyncRuns {
             LOG.info("HR sync ({}) skipped: run {} is still going", requested, active.get().getId());
             return null;
         }
+        if (!runLock.tryAcquire(RUN_LOCK)) {
+            active.compareAndSet(run, null);
+            LOG.info("HR sync ({}) skipped: a run is going on another replica ({})", requested, runLock.holder(RUN_LOCK));
+            return null;
+        }
         try {
             run.id(store.startRun(run));
         } catch (RuntimeException e) {
-            active.set(null);
+            runLock.release(RUN_LOCK);
+            active.compareAndSet(run, null);
             throw e;
         }
         LOG.debug("HR sync run {} ({}{}) started{}", run.getId(), run.getMode(), run.isDryRun() ? ", dry run" : "",
@@ -199,6 +217,7 @@ public class HrSyncRuns {
             store.finishRun(run);
             store.forgetRunsBefore(java.time.Instant.now().minus(runRetention));
         } finally {
+            runLock.release(RUN_LOCK);
             active.compareAndSet(run, null);
             last = run;
         }
@@ -213,6 +232,21 @@ public class HrSyncRuns {
     /** Answer of {@code POST /api/hr-sync/run}: the run that was asked for. */
     public Map<String, Object> accepted(String mode, String dryRun) {
         return Map.of("started", mode, "dryRun", dryRunAlways || "true".equalsIgnoreCase(dryRun));
+    }
+
+    /** Why {@code POST /api/hr-sync/run} could not start a run (its 409 answer): where the run going now runs. */
+    public Map<String, Object> busy() {
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        HrSyncRun running = active.get();
+        if (running != null) {
+            answer.put("error", "an HR sync run is already going on this replica; try again when it has ended");
+            answer.put("running", running.summary());
+        } else {
+            String holder = runLock.holder(RUN_LOCK);
+            answer.put("error", "an HR sync run is already going on another replica"
+                    + (holder == null ? "" : " (" + holder + ")") + "; try again when it has ended");
+        }
+        return answer;
     }
 
     /** What an operator asks first: is a run going, how did the last one end, are deletes held. */

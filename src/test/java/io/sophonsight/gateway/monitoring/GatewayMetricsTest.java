@@ -34,10 +34,12 @@ class GatewayMetricsTest {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final Duration CACHE = Duration.ofSeconds(5);
+    /** Long enough for a reading on a busy CI machine: these tests are about the cache, not the wait. */
+    private static final Duration READING_WAIT = Duration.ofSeconds(30);
 
     /** A clock the test moves by hand. */
     static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-03-01T10:00:00Z");
+        private volatile Instant now = Instant.parse("2026-03-01T10:00:00Z"); // read by the metrics reader thread too
 
         void advance(Duration by) {
             now = now.plus(by);
@@ -83,7 +85,7 @@ class GatewayMetricsTest {
         jdbc.update("INSERT INTO dead_letter (flow, reason, payload_ref) VALUES ('access-event-fanout', 'queue down', '1')");
         jdbc.update("INSERT INTO dead_letter (flow, reason, payload_ref, replayed_at) VALUES ('access-event-fanout', 'x', '2', CURRENT_TIMESTAMP)");
         jdbc.update("INSERT INTO dead_letter (flow, reason) VALUES ('access-record-push', 'not an access record')");
-        GatewayMetrics metrics = metrics(db, Duration.ofSeconds(2));
+        GatewayMetrics metrics = metrics(db, READING_WAIT);
 
         // When the gateway is ready and Prometheus scrapes
         metrics.discoverDeadLetterFlows();
@@ -111,7 +113,7 @@ class GatewayMetricsTest {
     void theFirstDeadLetterOfAFreshDatabaseGetsItsSeriesOnTheNextScrapes() {
         // Given a gateway on an empty dead_letter table, scraped once
         DataSource db = gatewaySchema();
-        GatewayMetrics metrics = metrics(db, Duration.ofSeconds(2));
+        GatewayMetrics metrics = metrics(db, READING_WAIT);
         metrics.discoverDeadLetterFlows();
         assertThat(value(registry.scrape(), "gateway_dead_letters_pending_all")).isEqualTo(0.0);
 
@@ -135,7 +137,7 @@ class GatewayMetricsTest {
         run(jdbc, "FULL", "COMPLETED", true, now.minusSeconds(20), now.minusSeconds(10)); // a dry run is no sync
         run(jdbc, "INCREMENTAL", "COMPLETED", false, now.minusSeconds(700), now.minusSeconds(600));
         run(jdbc, "INCREMENTAL", "ABORTED", false, now.minusSeconds(70), now.minusSeconds(60));
-        GatewayMetrics metrics = metrics(db, Duration.ofSeconds(2));
+        GatewayMetrics metrics = metrics(db, READING_WAIT);
 
         // When Prometheus scrapes
         String scrape = registry.scrape();
@@ -151,7 +153,7 @@ class GatewayMetricsTest {
     @Test
     void withoutAnyRunOrPushTheAgesCountFromStartUp() {
         // Given a gateway started 90 s ago that has neither synced nor received a push
-        GatewayMetrics metrics = metrics(gatewaySchema(), Duration.ofSeconds(2));
+        GatewayMetrics metrics = metrics(gatewaySchema(), READING_WAIT);
         clock.advance(Duration.ofSeconds(90));
 
         // When Prometheus scrapes, Then the HR sync age is the time since start-up

@@ -153,10 +153,13 @@ class JolokiaOperationsTest extends PushTestSupport {
     @SuppressWarnings("unchecked")
     void thePolicyAllowsCamelAndTheGatewayOperationsButNothingElse() {
         // Given the gateway's Jolokia policy (jolokia-access.xml)
-        // Then a search lists exactly the gateway's three documented MBeans, each once
+        // Then a search lists exactly the gateway's four documented MBeans, each once
         assertThat((java.util.List<Object>) JolokiaClient.value(jolokia.send(Map.of("type", "search", "mbean", "io.sophonsight.gateway:*"))))
                 .containsExactlyInAnyOrder("io.sophonsight.gateway:type=DeadLetters",
-                        "io.sophonsight.gateway:name=DeletionGuard,type=HrSync", "io.sophonsight.gateway:name=Operations,type=HrSync");
+                        "io.sophonsight.gateway:name=DeletionGuard,type=HrSync", "io.sophonsight.gateway:name=Operations,type=HrSync",
+                        "io.sophonsight.gateway:type=Cluster");
+        // and which replica leads can be read (mode none: this process)
+        assertThat(JolokiaClient.value(jolokia.read("io.sophonsight.gateway:type=Cluster", "Leader"))).isEqualTo(true);
         // Then Camel's MBeans and the gateway's attributes can be read, and the documented threshold written
         assertThat(JolokiaClient.value(jolokia.read(route("access-record-push"), "RouteId"))).isEqualTo("access-record-push");
         assertThat(JolokiaClient.value(jolokia.read(GUARD, "ThresholdPercent"))).isNotNull();
