@@ -1,12 +1,14 @@
 package io.sophonsight.gateway.devices;
 
 import java.net.http.HttpResponse;
+import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import io.sophonsight.gateway.push.PushTestSupport;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when a box or camera goes offline or unknown and when it comes back; and silence detection.
  */
 class DeviceStatusPushTest extends PushTestSupport {
+
+    @Autowired
+    private PushSilenceWatch silenceWatch;
 
     private static String report(String boxId, int boxStatus, int camera1, Object camera2) {
         return """
@@ -102,6 +107,25 @@ class DeviceStatusPushTest extends PushTestSupport {
         assertThat(reply.body()).contains("send it again");
         assertThat(count("SELECT COUNT(*) FROM device_state WHERE box_id = ?", box)).isZero();
         assertThat(history(box)).isEmpty();
+    }
+
+    @Test
+    void aPushTakenByAnotherReplicaKeepsTheSilenceCheckQuiet() {
+        // Given this replica's last push a day before the check, and another replica that recorded one a minute before it
+        long checkAt = System.currentTimeMillis() + 86_400_000L;
+        jdbc.update("UPDATE push_heartbeat SET last_push_at = ? WHERE kind = 'device-status'", new Timestamp(checkAt - 60_000));
+        try {
+            // When the leader checks for silence, Then it sees the other replica's push: no alert
+            assertThat(silenceWatch.check(checkAt)).isNull();
+
+            // When that push too is older than the threshold, Then silence is raised
+            assertThat(silenceWatch.check(checkAt + 86_400_000L)).containsEntry("alertType", "push-silence");
+        } finally {
+            // pushes flow again (push-resumed), and the shared table holds no future time for the other tests
+            jdbc.update("UPDATE push_heartbeat SET last_push_at = CURRENT_TIMESTAMP");
+            silenceWatch.recordPush(PushSilenceWatch.DEVICE_STATUS);
+            silenceWatch.check(null);
+        }
     }
 
     @Test
