@@ -121,10 +121,11 @@ class DeviceStatusPushTest extends PushTestSupport {
             // When that push too is older than the threshold, Then silence is raised
             assertThat(silenceWatch.check(checkAt + 86_400_000L)).containsEntry("alertType", "push-silence");
         } finally {
-            // pushes flow again (push-resumed), and the shared table holds no future time for the other tests
-            jdbc.update("UPDATE push_heartbeat SET last_push_at = CURRENT_TIMESTAMP");
-            silenceWatch.recordPush(PushSilenceWatch.DEVICE_STATUS);
+            // a push after the silence (push-resumed) ends the silent state, then the shared table holds no
+            // future time for the other tests
+            jdbc.update("UPDATE push_heartbeat SET last_push_at = ? WHERE kind = 'device-status'", new Timestamp(checkAt));
             silenceWatch.check(null);
+            jdbc.update("UPDATE push_heartbeat SET last_push_at = CURRENT_TIMESTAMP");
         }
     }
 
