@@ -45,7 +45,7 @@ public class DeadLetters implements DeadLettersOperations, InitializingBean, Dis
         if (body == null) {
             return null;
         }
-        String text = body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : body.toString();
+        String text = storable(body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : body.toString());
         if (text.length() <= maxChars) {
             return text;
         }
@@ -73,7 +73,13 @@ public class DeadLetters implements DeadLettersOperations, InitializingBean, Dis
     }
 
     private static String cut(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        String storable = storable(text);
+        return storable == null || storable.length() <= max ? storable : storable.substring(0, max - 1) + "…";
+    }
+
+    /** PostgreSQL text takes no NUL character: a rejected input full of them is kept with each NUL written as the six characters backslash-u0000. */
+    private static String storable(String text) {
+        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "\\u0000");
     }
 
     @Override

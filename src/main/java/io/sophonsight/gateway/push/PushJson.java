@@ -66,6 +66,10 @@ public class PushJson {
             throw PushRejectedException.badRequest("field '" + field + "' must be a string or a number, got " + describe(node));
         }
         String value = node.asText().trim();
+        if (value.indexOf('\u0000') >= 0) {
+            throw PushRejectedException.badRequest("field '" + field + "' contains a NUL character (\\u0000), "
+                    + "which no text column stores");
+        }
         return value.isEmpty() ? null : value;
     }
 

@@ -85,6 +85,17 @@ public class VisitorValidator {
             errors.put("reason", "must be at most " + MAX_REASON + " characters");
         }
 
+        // PostgreSQL text stores no NUL character: refused here, not a 500 from the insert
+        Map<String, String> texts = new LinkedHashMap<>();
+        texts.put("name", name);
+        texts.put("hostEmployeeId", host);
+        texts.put("reason", reason);
+        texts.forEach((field, value) -> {
+            if (value != null && value.indexOf('\u0000') >= 0) {
+                errors.putIfAbsent(field, "must not contain a NUL character");
+            }
+        });
+
         if (!errors.isEmpty()) {
             throw new VisitorValidationException(errors);
         }

@@ -63,7 +63,13 @@ class PushRejectionTest extends PushTestSupport {
                         "field 'matchScore' must be between"),
                 Arguments.of("pass time after the year 9999",
                         "{\"userId\":\"E-1\",\"crossTime\":9223372036854775807,\"deviceId\":\"BOX-1\"}",
-                        "before the year 10000"));
+                        "before the year 10000"),
+                // valid JSON, but PostgreSQL stores no NUL character in text: refused, not a 500 resent forever
+                Arguments.of("NUL character in an id",
+                        "{\"userId\":\"E-\\u00001\",\"crossTime\":1764320400000,\"deviceId\":\"BOX-1\"}",
+                        "field 'userId' contains a NUL character"),
+                // random bytes with a NUL: the dead letter keeps them readable (PostgreSQL text takes no NUL)
+                Arguments.of("bytes with a NUL", "{\u0000\u00ba}", "not valid JSON"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -138,7 +138,8 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
                 }, "photo", "at most 2097152 bytes"),
                 invalid("needsAudit not a flag", f -> f.put("needsAudit", "maybe"), "needsAudit", "true or false"),
                 invalid("hostEmployeeId too long", f -> f.put("hostEmployeeId", "h".repeat(101)), "hostEmployeeId", "at most 100"),
-                invalid("reason too long", f -> f.put("reason", "r".repeat(501)), "reason", "at most 500"));
+                invalid("reason too long", f -> f.put("reason", "r".repeat(501)), "reason", "at most 500"),
+                invalid("NUL character in the name", f -> f.put("name", "Ada\u0000Lovelace"), "name", "NUL character"));
     }
 
     private static Arguments invalid(String name, Consumer<Map<String, Object>> change, String field, String reason) {
