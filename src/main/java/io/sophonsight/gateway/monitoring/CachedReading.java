@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -58,11 +59,26 @@ final class CachedReading<T> {
             if (readAt != null && Duration.between(readAt, clock.instant()).compareTo(maxAge) < 0) {
                 return value;
             }
-            if (reading == null) {
-                readingStartedNanos = System.nanoTime();
-                reading = CompletableFuture.supplyAsync(reader, executor).whenComplete(this::done);
-            }
             pending = reading;
+            if (pending == null) {
+                readingStartedNanos = System.nanoTime();
+                // done() is attached before the reading can finish: had it finished first, done() would run
+                // before `reading` is set, leave it set to a finished future, and no reading would start again
+                CompletableFuture<T> started = new CompletableFuture<>();
+                pending = started.whenComplete(this::done);
+                reading = pending;
+                try {
+                    executor.execute(() -> {
+                        try {
+                            started.complete(reader.get());
+                        } catch (RuntimeException | Error e) {
+                            started.completeExceptionally(e);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    started.completeExceptionally(e);
+                }
+            }
             waitNanos = maxWait.toNanos() - (System.nanoTime() - readingStartedNanos);
         }
         try {
