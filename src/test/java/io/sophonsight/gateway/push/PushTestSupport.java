@@ -3,8 +3,6 @@ package io.sophonsight.gateway.push;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import io.sophonsight.gateway.GatewayTestSupport;
+import io.sophonsight.gateway.testkit.JsonPost;
 import org.apache.camel.ConsumerTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,7 +37,6 @@ public abstract class PushTestSupport extends GatewayTestSupport {
     protected static final String UNCLASSIFIED = "gateway.unclassified";
 
     private static final Map<String, List<String>> RECEIVED = new ConcurrentHashMap<>();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Autowired
     protected JdbcTemplate jdbc;
@@ -58,19 +56,7 @@ public abstract class PushTestSupport extends GatewayTestSupport {
     }
 
     protected HttpResponse<String> post(String pathAndQuery, byte[] body) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl(pathAndQuery)))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json;charset=UTF-8")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return JsonPost.send(URI.create(gatewayUrl(pathAndQuery)), body);
     }
 
     protected static String sample(String name) {

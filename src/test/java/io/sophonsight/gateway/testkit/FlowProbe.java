@@ -3,8 +3,6 @@ package io.sophonsight.gateway.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +49,6 @@ public final class FlowProbe {
     /** Pass times of replays: mid-2025, apart from the other tests' ranges and from "now" (the pollers' windows). */
     private static final AtomicLong PASS_TIME = new AtomicLong(1_750_000_000_000L + (System.nanoTime() % 1_000_000) * 1000);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> PHOTO_COLUMNS = List.of("enrolled_photo_file", "scene_photo_file", "face_photo_file");
 
     private final String receiverUrl;
@@ -165,19 +162,7 @@ public final class FlowProbe {
     }
 
     private HttpResponse<String> post(String body) {
-        try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(receiverUrl + "?key=" + pushKey))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json;charset=UTF-8")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                    .build();
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return JsonPost.send(URI.create(receiverUrl + "?key=" + pushKey), body.getBytes(StandardCharsets.UTF_8));
     }
 
     private Map<String, Object> eventAt(long passTime) {
