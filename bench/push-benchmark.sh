@@ -2,6 +2,7 @@
 # Benchmark of the push receivers against a plain JDK HTTP server doing the same JSON parse and one
 # committed insert into the same database (see README, "Push receivers" -> Benchmark).
 # Options (system properties): -Dbench.seconds=10 -Dbench.warmup-seconds=8 -Dbench.threads=8 -Dbench.rate=200
+#   -Dbench.jit-quiet-ms=200 -Dbench.max-warmup-rounds=20 (warm-up rounds until a round adds less JIT time than that)
 #   -Dbench.scenarios=small,rate,images (a subset to run; default all three)
 # Result: target/bench/push-benchmark.md (also printed).
 # The benchmark's data folder (target/bench-data: H2 files, photos, broker journal; GBs per run) is

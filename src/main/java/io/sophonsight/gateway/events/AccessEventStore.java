@@ -13,7 +13,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -70,7 +69,7 @@ public class AccessEventStore {
     }
 
     /** The parameters of the outbox insert: key, columns to search by, the event as JSON, staged images. */
-    public Map<String, Object> row(@Body Map<String, Object> event, Exchange exchange) throws JsonProcessingException {
+    public Map<String, Object> row(@Body Map<String, Object> event) throws JsonProcessingException {
         Object passTime = event.get(AccessEvent.PASS_TIME);
         if (passTime == null || event.get(AccessEvent.PERSON_TYPE) == null) {
             throw new IllegalArgumentException("a canonical access event needs passTime and personType");
@@ -86,9 +85,8 @@ public class AccessEventStore {
         row.put("passTime", Timestamp.from(Instant.ofEpochMilli(((Number) passTime).longValue())));
         row.put("eventJson", mapper.writeValueAsString(withoutImages));
         boolean hasImages = images instanceof Map<?, ?> map && !map.isEmpty();
-        row.put("hasImages", hasImages);
+        row.put(HAS_IMAGES, hasImages);
         row.put("imagesJson", hasImages ? mapper.writeValueAsString(images) : null);
-        exchange.getMessage().setHeader("AccessEventHasImages", hasImages);
         return row;
     }
 

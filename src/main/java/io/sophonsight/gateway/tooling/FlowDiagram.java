@@ -182,13 +182,23 @@ public final class FlowDiagram {
         }
     }
 
+    /**
+     * Beans that run configured SQL themselves instead of through a {@code sql:} step (bean name -> the
+     * application.yaml keys of their statements), drawn as if they were sql: steps.
+     */
+    private static final Map<String, List<String>> BEANS_RUNNING_SQL = Map.of(
+            // group commit of the store step (AccessEventWriter)
+            "accessEventWriter", List.of("push.sql.insert-event-images", "push.sql.insert-event"));
+
     /** The endpoints a route (or route configuration) sends to, from every step reachable in its model. */
     private static void collectEndpoints(Object root, List<Call> calls) {
         FlowFiles.walkModel(root, node -> {
             if (node instanceof FromDefinition) {
                 return; // what starts the route, not where it sends
             }
-            if (node instanceof WireTapDefinition<?> tap) {
+            if (node instanceof org.apache.camel.model.BeanDefinition bean && BEANS_RUNNING_SQL.containsKey(bean.getRef())) {
+                BEANS_RUNNING_SQL.get(bean.getRef()).forEach(key -> calls.add(new Call("sql:{{" + key + "}}", "to")));
+            } else if (node instanceof WireTapDefinition<?> tap) {
                 calls.add(new Call(tap.getUri(), "wireTap"));
             } else if (node instanceof ToDynamicDefinition dynamic) {
                 calls.add(new Call(dynamic.getUri(), "toD"));

@@ -68,12 +68,15 @@ class PushIngestBenchmark extends PushTestSupport {
     @Autowired
     private DataSource dataSource;
 
+    @Autowired
+    private io.micrometer.core.instrument.MeterRegistry registry;
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
 
     /** One row of the report; {@code ratio} = events/s of the gateway / of the baseline slices interleaved with it. */
     record Result(String scenario, String target, double eventsPerSecond, double p50Ms, double p99Ms, double cpuMsPerEvent,
-                  long peakHeapMb, long errors, Double ratio) {
+                  long peakHeapMb, long errors, Double ratio, Double rowsPerCommit) {
     }
 
     @Test
@@ -86,11 +89,12 @@ class PushIngestBenchmark extends PushTestSupport {
         LongFunction<byte[]> withImages = t -> event(t, image);
         List<Result> results = new ArrayList<>();
         try {
-            // JIT warm-up of both receivers before anything is measured, so order does not favour either
-            closedLoop(baselineUrl, small, THREADS, WARM_UP.multipliedBy(2), new Tally());
-            closedLoop(gatewayUrl, small, THREADS, WARM_UP.multipliedBy(2), new Tally());
+            // JIT warm-up of both receivers before anything is measured, until the JIT compiler is quiet: the
+            // gateway's code (Tomcat, Spring, Camel) takes far longer to compile than the baseline's, and on two
+            // cores a compiler still at work was seen to double the gateway's CPU per event in the first slices
+            warmUpUntilCompiled(url -> closedLoop(url, small, THREADS, WARM_UP, new Tally()), baselineUrl, gatewayUrl);
             if (SCENARIOS.contains("images")) {
-                closedLoop(gatewayUrl, withImages, 4, WARM_UP, new Tally());
+                warmUpUntilCompiled(url -> closedLoop(url, withImages, 4, WARM_UP, new Tally()), gatewayUrl);
             }
             awaitFanoutDrained();
             if (SCENARIOS.contains("small")) {
@@ -108,12 +112,43 @@ class PushIngestBenchmark extends PushTestSupport {
         } finally {
             baseline.stop(0);
         }
-        String report = report(results);
+        String report = report(results, warmUps);
         Path out = Path.of("target", "bench", "push-benchmark.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println(report);
         assertThat(results).allMatch(r -> r.errors() == 0);
+    }
+
+    /** Warm-up rounds the JIT needed (compilation time per round, ms), for the report. */
+    private final List<String> warmUps = new ArrayList<>();
+
+    interface WarmUp {
+        void run(String url) throws Exception;
+    }
+
+    /**
+     * Rounds of load (bench.warmup-seconds each) to every receiver in turn until a whole round added less than
+     * bench.jit-quiet-ms of JIT compilation time (at most bench.max-warmup-rounds rounds).
+     */
+    private void warmUpUntilCompiled(WarmUp load, String... urls) throws Exception {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long quietMs = Long.getLong("bench.jit-quiet-ms", 200);
+        int maxRounds = Integer.getInteger("bench.max-warmup-rounds", 20);
+        List<Long> perRound = new ArrayList<>();
+        for (int round = 0; round < maxRounds; round++) {
+            long before = jit.getTotalCompilationTime();
+            for (String url : urls) {
+                load.run(url);
+            }
+            long compiled = jit.getTotalCompilationTime() - before;
+            perRound.add(compiled);
+            if (round > 0 && compiled < quietMs) {
+                break;
+            }
+        }
+        warmUps.add(perRound.size() + " rounds of " + WARM_UP.toSeconds() + " s per receiver (JIT ms per round: "
+                + perRound + ")");
     }
 
     /** A load sent to one receiver for a while; what it achieved is added to the tally. */
@@ -129,6 +164,9 @@ class PushIngestBenchmark extends PushTestSupport {
         long nanos;
         long cpuNanos;
         long peakHeapMb;
+        /** Database commits of the store step (group commit) and the events they held. */
+        long commits;
+        double committedRows;
     }
 
     /**
@@ -174,15 +212,20 @@ class PushIngestBenchmark extends PushTestSupport {
         }
     }
 
-    private static void measure(Load load, String url, Tally tally, Duration duration) throws Exception {
+    private void measure(Load load, String url, Tally tally, Duration duration) throws Exception {
         System.gc();
         resetPeakHeap();
+        io.micrometer.core.instrument.DistributionSummary commits = registry.get("gateway.access.event.commit.rows").summary();
+        long commitsBefore = commits.count();
+        double rowsBefore = commits.totalAmount();
         long cpu = PROCESS.getProcessCpuTime();
         long start = System.nanoTime();
         load.send(url, tally, duration);
         tally.nanos += System.nanoTime() - start;
         tally.cpuNanos += PROCESS.getProcessCpuTime() - cpu;
         tally.peakHeapMb = Math.max(tally.peakHeapMb, peakHeapMb());
+        tally.commits += commits.count() - commitsBefore;
+        tally.committedRows += commits.totalAmount() - rowsBefore;
     }
 
     private void awaitFanoutDrained() {
@@ -248,8 +291,12 @@ class PushIngestBenchmark extends PushTestSupport {
         long nanos = 0;
         long cpu = 0;
         long peak = 0;
+        long commits = 0;
+        double rows = 0;
         List<Long> all = new ArrayList<>();
         for (Tally t : tallies) {
+            commits += t.commits;
+            rows += t.committedRows;
             sent += t.sent.get();
             errors += t.errors.get();
             nanos += t.nanos;
@@ -262,7 +309,8 @@ class PushIngestBenchmark extends PushTestSupport {
         double p99 = sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (sorted.length * 0.99))] / 1e6;
         double rate = sent / (nanos / 1e9);
         Double ratio = baseline == null ? null : rate / (baseline.sent.get() / (baseline.nanos / 1e9));
-        return new Result(scenario, target, rate, p50, p99, sent == 0 ? 0 : cpu / 1e6 / sent, peak, errors, ratio);
+        return new Result(scenario, target, rate, p50, p99, sent == 0 ? 0 : cpu / 1e6 / sent, peak, errors, ratio,
+                baseline == null || commits == 0 ? null : rows / commits);
     }
 
     /** The baseline: JDK HTTP server, the same JSON parse, one committed insert into the same database. */
@@ -334,21 +382,24 @@ class PushIngestBenchmark extends PushTestSupport {
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / (1024 * 1024);
     }
 
-    private static String report(List<Result> results) {
+    private static String report(List<Result> results, List<String> warmUps) {
         StringBuilder md = new StringBuilder();
-        md.append("| scenario | target | events/s | p50 ms | p99 ms | CPU ms / event | peak heap MB | errors | gateway / baseline |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| scenario | target | events/s | p50 ms | p99 ms | CPU ms / event | peak heap MB | errors | gateway / baseline | events per commit |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             String ratio = r.ratio() == null ? "" : String.format(Locale.ROOT, "%.0f %%", 100 * r.ratio());
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %d | %d | %s |%n", r.scenario(),
-                    r.target(), r.eventsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerEvent(), r.peakHeapMb(), r.errors(), ratio));
+            String perCommit = r.rowsPerCommit() == null ? "" : String.format(Locale.ROOT, "%.1f", r.rowsPerCommit());
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %d | %d | %s | %s |%n", r.scenario(),
+                    r.target(), r.eventsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerEvent(), r.peakHeapMb(), r.errors(), ratio, perCommit));
         }
         md.append("\nJVM: ").append(System.getProperty("java.version")).append(", max heap ")
                 .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB, ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ")
                 .append(Arrays.toString(new String[]{"warm-up " + WARM_UP.toSeconds() + " s", "measure " + MEASURE.toSeconds()
                         + " s in " + ROUNDS + " slices alternating with the baseline"}))
-                .append("; CPU = the whole JVM's (load generator and baseline included) / events answered\n");
+                .append("; CPU = the whole JVM's (load generator and baseline included) / events answered; events per commit = ")
+                .append("access events the store step committed per database transaction (group commit, push.store.max-batch)\n")
+                .append("\nWarm-up until the JIT compiler is quiet: ").append(String.join("; ", warmUps)).append('\n');
         return md.toString();
     }
 }

@@ -1,0 +1,205 @@
+package io.sophonsight.gateway.events;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The insert of {@code direct:access-event-store}: one access event row (and its staged images) per
+ * call, committed together with the rows other threads are inserting at the same moment (group
+ * commit). Each caller returns only once the transaction holding its row is committed, so a push is
+ * still acknowledged only when it is durable; what changes is that eight concurrent pushes cost one
+ * commit instead of eight. The commit is most of the work of a push (an H2 commit rewrites every
+ * B-tree page the transaction touched; PostgreSQL flushes its WAL), which is why this is done in
+ * Java: a route cannot share one transaction between the request threads of several exchanges.
+ *
+ * <p>No thread waits for a batch to fill: the first caller to find no commit in progress commits
+ * whatever is queued at that moment (at least its own row); callers arriving meanwhile queue and
+ * are committed by the next one. Under light load every batch holds one row, as before. Batches
+ * are capped at {@code push.store.max-batch} rows; 1 turns grouping off.
+ *
+ * <p>The SQL is the configured {@code push.sql.insert-event} and {@code push.sql.insert-event-images}
+ * (camel-sql's {@code :#name} parameters, read here as Spring's {@code :name}). If a batch fails, its
+ * rows are retried one transaction each, so one bad row fails only its own push. Rows are written
+ * in dedupe-key order, so two replicas' batches on PostgreSQL cannot deadlock on each other's keys.
+ */
+@Component("accessEventWriter")
+public class AccessEventWriter {
+
+    /** Header set by {@link #insert}: {@code stored} (a new row) or {@code duplicate} (the key was there). */
+    public static final String RESULT = "AccessEventStoreResult";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessEventWriter.class);
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate transactions;
+    private final String insertEvent;
+    private final String insertImages;
+    private final int maxBatch;
+    private final DistributionSummary batchSizes;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition committed = lock.newCondition();
+    private final List<Pending> queue = new ArrayList<>();
+    private boolean committing;
+
+    public AccessEventWriter(@Qualifier("dataSource") DataSource dataSource, PlatformTransactionManager transactionManager,
+                             @Value("${push.sql.insert-event}") String insertEvent,
+                             @Value("${push.sql.insert-event-images}") String insertImages,
+                             @Value("${push.store.max-batch}") int maxBatch, MeterRegistry registry) {
+        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.insertEvent = springParameters(insertEvent);
+        this.insertImages = springParameters(insertImages);
+        this.maxBatch = Math.max(1, maxBatch);
+        this.batchSizes = DistributionSummary.builder("gateway.access.event.commit.rows")
+                .description("Access events committed per database transaction of the store step (group commit)")
+                .register(registry);
+    }
+
+    /** camel-sql's {@code :#name} parameters as Spring's {@code :name}. */
+    static String springParameters(String sql) {
+        return sql.replaceAll(":#(\\w+)", ":$1");
+    }
+
+    /**
+     * Inserts the row of {@link AccessEventStore#row} and returns once it is committed; sets header
+     * {@value #RESULT}. Throws whatever kept the row from being committed (nothing was stored then).
+     */
+    public void insert(@Body Map<String, Object> row, Exchange exchange) {
+        Pending mine = new Pending(row);
+        lock.lock();
+        try {
+            queue.add(mine);
+            while (!mine.done) {
+                if (committing) {
+                    committed.awaitUninterruptibly();
+                    continue;
+                }
+                committing = true;
+                List<Pending> batch = take();
+                lock.unlock();
+                try {
+                    write(batch);
+                } finally {
+                    lock.lock();
+                    committing = false;
+                    committed.signalAll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        exchange.getMessage().setHeader(RESULT, mine.inserted ? "stored" : "duplicate");
+    }
+
+    /** Rows waiting for a commit in progress to end (tests, diagnostics). */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next batch: the oldest queued rows, at most max-batch. */
+    private List<Pending> take() {
+        int n = Math.min(maxBatch, queue.size());
+        List<Pending> batch = new ArrayList<>(queue.subList(0, n));
+        queue.subList(0, n).clear();
+        return batch;
+    }
+
+    /** Commits the batch in one transaction; on failure each row in a transaction of its own. Marks every row done. */
+    private void write(List<Pending> batch) {
+        try {
+            if (batch.size() > 1) {
+                try {
+                    commit(batch);
+                    batchSizes.record(batch.size());
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.debug("A batch of {} access events failed ({}); storing them one by one", batch.size(), e.toString());
+                }
+            }
+            for (Pending one : batch) {
+                try {
+                    commit(List.of(one));
+                    batchSizes.record(1);
+                } catch (RuntimeException e) {
+                    one.failure = e;
+                }
+            }
+        } catch (Error e) {
+            for (Pending one : batch) {
+                one.failure = new IllegalStateException("the access event could not be stored: " + e, e);
+            }
+            throw e;
+        } finally {
+            for (Pending one : batch) {
+                one.done = true;
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<Pending> ordered = new ArrayList<>(batch);
+        ordered.sort(Comparator.comparing(p -> String.valueOf(p.row.get("dedupeKey"))));
+        SqlParameterSource[] events = new SqlParameterSource[ordered.size()];
+        List<SqlParameterSource> images = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            Map<String, Object> row = ordered.get(i).row;
+            events[i] = new MapSqlParameterSource(row);
+            if (Boolean.TRUE.equals(row.get(AccessEventStore.HAS_IMAGES))) {
+                images.add(events[i]);
+            }
+        }
+        int[] counts = transactions.execute(status -> {
+            // images first: an event row never exists without its images
+            if (!images.isEmpty()) {
+                jdbc.batchUpdate(insertImages, images.toArray(SqlParameterSource[]::new));
+            }
+            return jdbc.batchUpdate(insertEvent, events);
+        });
+        for (int i = 0; i < ordered.size(); i++) {
+            // ON CONFLICT DO NOTHING: 1 = inserted, 0 = the key was already stored
+            ordered.get(i).inserted = counts != null && counts[i] != 0;
+        }
+    }
+
+    /** A caller's row and what became of it; written and read under the lock. */
+    private static final class Pending {
+        final Map<String, Object> row;
+        boolean done;
+        boolean inserted;
+        RuntimeException failure;
+
+        Pending(Map<String, Object> row) {
+            this.row = row;
+        }
+    }
+}
