@@ -89,6 +89,11 @@ class HealthAndMetricsTest extends PushTestSupport {
         String timer = "camel_route_policy_seconds_count{" + labelsOf(after, "camel_route_policy_seconds_count", "access-record-push") + "}";
         assertThat(value(after, timer) - value(before, timer)).isGreaterThanOrEqualTo(1.0);
         assertThat(after).contains("camel_exchanges_failed_total{");
+        // And the store step committed it: one more transaction of the group commit, holding at least this event
+        assertThat(value(after, "gateway_access_event_commit_rows_count")
+                - value(before, "gateway_access_event_commit_rows_count")).isGreaterThanOrEqualTo(1.0);
+        assertThat(value(after, "gateway_access_event_commit_rows_sum")
+                - value(before, "gateway_access_event_commit_rows_sum")).isGreaterThanOrEqualTo(1.0);
         // And the access push was just received
         assertThat(value(after, "gateway_push_last_received_age_seconds{kind=\"access\"}")).isLessThan(30.0);
 
