@@ -107,6 +107,24 @@ class HealthAndMetricsTest extends PushTestSupport {
     }
 
     @Test
+    void pushesAreTimedByTheirCamelRouteOnlyWhileOtherRequestsKeepSpringsHttpTimer() {
+        // Given a push and a health probe
+        long passTime = PASS_TIME.addAndGet(1000);
+        assertThat(push(ACCESS_PATH, sample("access-platform-minimal.json").replace("1764320400000", Long.toString(passTime))
+                .replace("\"E-0001\"", "\"E-OBSERVED\"")).statusCode()).isEqualTo(200);
+        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+
+        // When Prometheus scrapes
+        String scrape = scrape();
+
+        // Then Spring's http.server.requests timer has the probe but no series for the push path (push.observe-http-requests
+        // is false): the push is timed by its route, camel_route_policy_seconds{routeId="access-record-push"}
+        assertThat(scrape).containsPattern("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/actuator/health/");
+        assertThat(scrape).doesNotContainPattern("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"" + ACCESS_PATH + "\"");
+        assertThat(scrape).contains("routeId=\"access-record-push\"");
+    }
+
+    @Test
     void aRefusedPushShowsUpAsAPendingDeadLetterOfItsFlow() {
         // Given the dead letters of the push receiver as Prometheus sees them now
         String gauge = "gateway_dead_letters_pending{flow=\"access-record-push\"}";
