@@ -29,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * call, committed together with the rows other threads are inserting at the same moment (group
  * commit). Each caller returns only once the transaction holding its row is committed, so a push is
  * still acknowledged only when it is durable; what changes is that eight concurrent pushes cost one
- * commit instead of eight. The commit is most of the work of a push (an H2 commit rewrites every
+ * commit instead of eight. The commit is the largest single cost of a push (an H2 commit rewrites every
  * B-tree page the transaction touched; PostgreSQL flushes its WAL), which is why this is done in
  * Java: a route cannot share one transaction between the request threads of several exchanges.
  *
