@@ -138,7 +138,7 @@ final class AccessEventIdentity {
         Long best = null;
         long bestDistance = Long.MAX_VALUE;
         for (Map<String, Object> candidate : candidates) {
-            long distance = Math.abs(((Timestamp) candidate.get("pass_time")).getTime() - passTime);
+            long distance = Math.abs(millis(candidate.get("pass_time")) - passTime);
             long id = ((Number) candidate.get("id")).longValue();
             if (distance > bestDistance || distance == bestDistance && best != null && best < id) {
                 continue;
@@ -179,6 +179,20 @@ final class AccessEventIdentity {
             }
         }
         return names.isEmpty() && idsOfName.isEmpty();
+    }
+
+    /** A TIMESTAMP WITH TIME ZONE as the driver returns it (H2: OffsetDateTime, PostgreSQL: Timestamp). */
+    private static long millis(Object value) {
+        if (value instanceof java.time.OffsetDateTime time) {
+            return time.toInstant().toEpochMilli();
+        }
+        if (value instanceof java.util.Date date) {
+            return date.getTime();
+        }
+        if (value instanceof java.time.Instant instant) {
+            return instant.toEpochMilli();
+        }
+        throw new IllegalStateException("access_event.pass_time read as " + (value == null ? "null" : value.getClass().getName()));
     }
 
     private static List<String> devices(Object boxId, Object cameraId) {
