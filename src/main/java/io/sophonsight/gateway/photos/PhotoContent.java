@@ -73,7 +73,8 @@ public class PhotoContent {
         if (image.length == 0) {
             throw new PhotoAnswerException("the platform answered pic/download with an empty image");
         }
-        if (sniff(image) == null) {
+        // bytes no magic number recognises are served only under an image type the envelope declares
+        if (sniff(image) == null && message.getHeader(DECLARED_TYPE) == null) {
             throw new PhotoAnswerException("the platform answered pic/download with " + image.length
                     + " bytes that are not an image (JPEG, PNG, GIF, WebP, BMP)");
         }
