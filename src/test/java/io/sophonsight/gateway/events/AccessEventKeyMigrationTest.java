@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +15,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.push.PushJson;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -33,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * An upgrade does not double the events stored before it: a database at V51 holding events keyed the
  * old way ({@code |}-joined fields) is migrated (V56 columns, V57 keys recomputed by Java), and then the
  * platform resends a push, the query reads records of pushed passes and re-reads its own records.
+ * H2 always; the gateway's PostgreSQL too with {@code -Ppostgres} (a fresh schema).
  */
 class AccessEventKeyMigrationTest {
 
@@ -41,19 +45,48 @@ class AccessEventKeyMigrationTest {
     private final ObjectMapper mapper = new ObjectMapper();
     private final AccessEventNormalizer normalizer = new AccessEventNormalizer(new PushJson(32, DataSize.ofMegabytes(16)));
     private final AccessEventStore store = new AccessEventStore(mapper);
+    private final List<DataSource> databases = new ArrayList<>();
+    private final List<String> schemas = new ArrayList<>();
     private DataSource database;
     private JdbcTemplate jdbc;
 
     @BeforeEach
-    void databaseBeforeTheUpgrade() {
-        database = new DriverManagerDataSource("jdbc:h2:mem:upgrade-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(database).locations("classpath:db/migration").target("51").load().migrate();
-        jdbc = new JdbcTemplate(database);
+    void databasesBeforeTheUpgrade() {
+        databases.add(new DriverManagerDataSource("jdbc:h2:mem:upgrade-" + UUID.randomUUID()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "sa", ""));
+        schemas.add(null);
+        if (GatewayTestSupport.onPostgres()) {
+            String schema = "upgrade_" + Long.toHexString(System.nanoTime());
+            String url = System.getProperty("gateway.test.postgres-url");
+            databases.add(new DriverManagerDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                    System.getProperty("gateway.test.postgres-user", "gateway"),
+                    System.getProperty("gateway.test.postgres-password", "gateway")));
+            schemas.add(schema);
+        }
+    }
+
+    private Flyway flyway(String target) {
+        var configuration = Flyway.configure().dataSource(database).locations("classpath:db/migration");
+        if (schemas.get(databases.indexOf(database)) != null) {
+            configuration.schemas(schemas.get(databases.indexOf(database)));
+        }
+        if (target != null) {
+            configuration.target(target);
+        }
+        return configuration.load();
     }
 
     @Test
     void eventsStoredBeforeTheUpgradeAreRecognisedAfterIt() throws Exception {
+        for (DataSource each : databases) {
+            database = each;
+            jdbc = new JdbcTemplate(database);
+            flyway("51").migrate();
+            upgradeAndCheck();
+        }
+    }
+
+    private void upgradeAndCheck() throws Exception {
         // Given events stored by the old gateway: a form P push (with staged images), a form B push (device_id
         // kept as the box), a box stranger without face id, and an employee record read by query (no record id)
         legacyRow("person:E-1|" + T, event("P", "E-1", T, "BOX-1", "CAM-1", null, "f1.jpg"), true);
@@ -64,7 +97,7 @@ class AccessEventKeyMigrationTest {
         legacyRow("person:E-4|" + (T + 3000), queried, false);
 
         // When the gateway is upgraded
-        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+        flyway(null).migrate();
 
         // Then the keys are the new collision-free ones, each row under its source's key, staged images following
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM access_event WHERE push_key IS NOT NULL", Integer.class)).isEqualTo(3);
