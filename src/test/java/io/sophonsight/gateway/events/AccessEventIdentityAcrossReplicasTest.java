@@ -50,6 +50,7 @@ class AccessEventIdentityAcrossReplicasTest {
     private final AccessEventStore store = new AccessEventStore(new ObjectMapper());
     private final DefaultCamelContext camel = new DefaultCamelContext();
     private final List<DataSource> databases = new ArrayList<>();
+    private String postgresSchema;
     private ExecutorService threads;
 
     @BeforeEach
@@ -58,6 +59,7 @@ class AccessEventIdentityAcrossReplicasTest {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=20000", "sa", ""), null));
         if (GatewayTestSupport.onPostgres()) {
             String schema = "replicas_" + Long.toHexString(System.nanoTime());
+            postgresSchema = schema;
             String url = System.getProperty("gateway.test.postgres-url");
             databases.add(migrated(new DriverManagerDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                     System.getProperty("gateway.test.postgres-user", "gateway"),
@@ -69,6 +71,9 @@ class AccessEventIdentityAcrossReplicasTest {
     @AfterEach
     void stop() {
         threads.shutdownNow();
+        if (postgresSchema != null) {
+            new JdbcTemplate(databases.get(1)).execute("DROP SCHEMA " + postgresSchema + " CASCADE");
+        }
     }
 
     @Test

@@ -65,6 +65,16 @@ class AccessEventKeyMigrationTest {
         }
     }
 
+    /** The PostgreSQL schema of this test is dropped again; H2 in memory goes with the JVM. */
+    @org.junit.jupiter.api.AfterEach
+    void dropSchemas() {
+        for (int i = 0; i < databases.size(); i++) {
+            if (schemas.get(i) != null) {
+                new JdbcTemplate(databases.get(i)).execute("DROP SCHEMA " + schemas.get(i) + " CASCADE");
+            }
+        }
+    }
+
     private Flyway flyway(String target) {
         var configuration = Flyway.configure().dataSource(database).locations("classpath:db/migration");
         if (schemas.get(databases.indexOf(database)) != null) {
