@@ -209,6 +209,23 @@ class CrossSourceIdentityTest extends PushTestSupport {
                 String.class, testStart)).containsExactlyInAnyOrder("9300001", "9300002");
     }
 
+    @Test
+    void twoStrangersWhoseDeviceIdsJoinToTheSameTextAreTwoPasses() {
+        // Given two strangers without face id at the same moment: box "a|b" camera "c", and box "a" camera "b|c"
+        // (joined with '|' both read "a|b|c": the old key stored the second as a duplicate of the first)
+        long passTime = System.currentTimeMillis() - MINUTE;
+        Map<String, Object> first = platformPass("", "STRANGER", passTime, "X-a|b", "c");
+        Map<String, Object> second = platformPass("", "STRANGER", passTime, "X-a", "b|c");
+
+        // When both are pushed
+        assertThat(push(ACCESS_PATH, toJson(first)).statusCode()).isEqualTo(200);
+        assertThat(push(ACCESS_PATH, toJson(second)).statusCode()).isEqualTo(200);
+
+        // Then both are stored, and a resend of either is still a duplicate
+        assertThat(push(ACCESS_PATH, toJson(second)).statusCode()).isEqualTo(200);
+        assertThat(count("SELECT COUNT(*) FROM access_event WHERE received_at >= ?", testStart)).isEqualTo(2);
+    }
+
     private void seedEmployeeRecord(long id, String thirdUserId, String nodeName, long crossTime) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("id", id);
