@@ -62,7 +62,8 @@ public class VisitorApiResponses {
         String status = String.valueOf(row.get("status"));
         int code = switch (status) {
             case VisitorRegistrationLifecycle.REGISTERED -> 201;
-            case VisitorRegistrationLifecycle.PENDING -> 202;
+            // not final yet: waiting for the platform, or for an operator to check a lost answer; never send it again
+            case VisitorRegistrationLifecycle.PENDING, VisitorRegistrationLifecycle.UNCERTAIN -> 202;
             case VisitorRegistrationLifecycle.REJECTED -> 422;
             default -> 502;
         };
