@@ -205,6 +205,28 @@ public class VisitorRegistrationLifecycle {
                 + "resolve this registration as registered or to be sent again");
     }
 
+    /**
+     * An operator's verdict on an UNCERTAIN registration ({@code onPlatform}: "true" the visitor is on the platform,
+     * "false" it is not): REGISTERED, or PENDING to send it again.
+     */
+    public String resolvedStatus(String onPlatform) {
+        if ("true".equalsIgnoreCase(onPlatform)) {
+            return REGISTERED;
+        }
+        if ("false".equalsIgnoreCase(onPlatform)) {
+            return PENDING;
+        }
+        throw VisitorValidationException.of("onPlatform", "must be true (the visitor is on the platform) or false "
+                + "(it is not: send it again)");
+    }
+
+    /** The status reason an operator's resolution leaves on the registration. */
+    public String resolvedReason(String status) {
+        return REGISTERED.equals(status)
+                ? "resolved by an operator: the visitor was found on the platform after a lost visitor/add answer"
+                : "resolved by an operator: the visitor was not on the platform after a lost visitor/add answer; sent again";
+    }
+
     /** Camel step when the kept photo cannot be read any more: nothing left to upload. */
     public void photoLost(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
