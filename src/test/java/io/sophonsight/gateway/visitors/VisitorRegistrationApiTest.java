@@ -270,7 +270,10 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
         // When a visitor is posted
         Answer answer = postJson(visitor("Lost Answer", image("png", 21)));
 
-        // Then the gateway answers 202 UNCERTAIN with what to do, after exactly one visitor/add
+        // Then the platform holds the visitor once: visitor/add was not sent a second time
+        assertThat(simulator.state().visitors()).hasSize(1);
+
+        // And the gateway answers 202 UNCERTAIN with what to do, after exactly one visitor/add
         assertThat(answer.status()).isEqualTo(202);
         assertThat(answer.body()).containsEntry("status", "UNCERTAIN").containsEntry("nextAttemptAt", null);
         assertThat((String) answer.body().get("statusReason")).contains("answer was lost").contains("Check the platform");
@@ -311,6 +314,7 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
 
         // When a visitor is posted
         Answer answer = postJson(visitor("Late Answer", image("png", 22)));
+        assertThat(simulator.state().visitors()).hasSize(1);
 
         // Then it is UNCERTAIN, and the platform holds exactly one visitor (no second visitor/add)
         assertThat(answer.status()).isEqualTo(202);
