@@ -291,6 +291,10 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
         assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
         assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
 
+        // And nobody without the API key can resolve it
+        assertThat(resolveWithoutKey(id, false).status()).isEqualTo(401);
+        assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
+
         // When an operator found the visitor on the platform and says so
         Answer resolved = resolve(id, true);
 

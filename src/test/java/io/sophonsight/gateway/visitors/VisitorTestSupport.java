@@ -134,6 +134,12 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** The same resolution without the API key, as an unauthenticated caller would send it. */
+    Answer resolveWithoutKey(String id, boolean onPlatform) {
+        return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors/" + id + "/resolution?onPlatform=" + onPlatform)))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     /** How many registrations were marked UNCERTAIN since start-up (metric gateway_platform_uncertain_total). */
     double uncertainCount() {
         io.micrometer.core.instrument.Counter counter = meters.find("gateway.platform.uncertain")
