@@ -94,13 +94,16 @@ public class SophonSightResponseReader {
 
     /**
      * Camel step when the request was sent but its answer never came ({@code cause}: the transport failure) or a
-     * proxy answered 504 ({@code cause} null): the typed failure, which the call step retries unless the caller
+     * proxy answered 504 ({@code httpStatus}): the typed failure, which the call step retries unless the caller
      * said a repeat could create something twice.
      */
     public void answerLost(String path, Integer httpStatus, Exception cause) {
-        String reason = cause == null ? "HTTP " + httpStatus
+        if (httpStatus != null) { // an answer came (504): any exception seen here is an older one of the caller's
+            throw new SophonSightAnswerLostException(path, httpStatus, "HTTP " + httpStatus, null);
+        }
+        String reason = cause == null ? "no answer"
                 : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
-        throw new SophonSightAnswerLostException(path, cause == null && httpStatus != null ? httpStatus : -1, reason, cause);
+        throw new SophonSightAnswerLostException(path, -1, reason, cause);
     }
 
     /**
