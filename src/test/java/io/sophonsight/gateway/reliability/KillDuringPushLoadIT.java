@@ -54,6 +54,9 @@ class KillDuringPushLoadIT {
         gateway.env("GATEWAY_PUSH_KEY", KEY)
                 .env("GATEWAY_DB_URL", jdbcUrl)
                 .env("SIMULATOR_PUSH_INTERVAL", "0s")
+                // the compaction of the H2 file rewrites chunks all through the load: the kill may land mid-rewrite
+                .env("GATEWAY_H2_COMPACTION_INTERVAL", "1s")
+                .env("GATEWAY_H2_COMPACTION_TARGET_FILL_RATE", "100")
                 .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
                 .env("HR_SYNC_INCREMENTAL_CRON", NEVER)
                 .env("HR_SYNC_FULL_CRON", NEVER)
