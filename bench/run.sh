@@ -99,14 +99,14 @@ remaining_expected() { # expected seconds of the parts after $1
   echo "$total"
 }
 mmss() { printf '%d:%02d' $(( $1 / 60 )) $(( $1 % 60 )); }
-# every 30 s while a part runs: part n/N, its latest step (lines the benchmarks print as "step: ..." or
-# "db-file: ..." or "BENCH ..."), elapsed, expected remaining for the part and for the whole run
+# every 30 s while a part runs: part n/N, its latest step (the last line the benchmark appended to
+# target/bench/progress.log, BenchMetrics.progress), elapsed, expected remaining for the part and for the whole run
 progress() {
   local name=$1 index=$2 t0=$3 now spent left step
   while sleep 30; do
     now=$(date +%s); spent=$(( now - t0 ))
     left=$(( expected[$name] - spent )); (( left < 0 )) && left=0
-    step=$(cat target/surefire-reports/*-output.txt 2>/dev/null | grep -E '^(step: |db-file: |BENCH )' | tail -1 | cut -c1-100)
+    step=$(tail -1 "$out/progress.log" 2>/dev/null | sed 's/^step: //' | cut -c1-100)
     echo "   [$name $index/${#selected[@]}] ${step:-running} | elapsed $(mmss "$spent") (run $(mmss $(( now - started )))) |" \
          "expected remaining ~$(mmss "$left") in this part, ~$(mmss $(( left + $(remaining_expected "$name") ))) in all"
   done
@@ -122,7 +122,7 @@ part() {
   echo "== $name ($index/${#selected[@]}, expected ~$(mmss "${expected[$name]}") on an idle machine)"
   existing=$(for root in $data_roots; do ls -d "$root"/* 2>/dev/null; done || true)
   local t0=$(date +%s)
-  rm -f target/surefire-reports/*-output.txt
+  rm -f "$out/progress.log"
   progress "$name" "$index" "$t0" &
   local ticker=$!
   if ! mvn -B -q $mvn_opts -Pbench test "$@"; then

@@ -78,8 +78,8 @@ class DatabaseFileGrowthBenchmark {
                 if (now >= nextSample) {
                     long seconds = Math.round((now - start) / 1e9);
                     curve.add(new long[]{seconds, size(file)});
-                    System.out.printf(Locale.ROOT, "db-file: %4d s  %6.1f MB  %d acknowledged, %d errors%n",
-                            seconds, size(file) / (double) MB, acknowledged.get(), errors.get());
+                    BenchMetrics.progress(String.format(Locale.ROOT, "step: db-file %4d s  %6.1f MB  %d acknowledged, %d errors",
+                            seconds, size(file) / (double) MB, acknowledged.get(), errors.get()));
                     nextSample += sampleSeconds * 1_000_000_000L;
                 }
                 if (now >= end) {

@@ -175,7 +175,7 @@ class PushIngestBenchmark extends PushTestSupport {
         int maxRounds = Integer.getInteger("bench.max-warmup-rounds", 20);
         List<Long> perRound = new ArrayList<>();
         for (int round = 0; round < maxRounds; round++) {
-            System.out.println("step: JIT warm-up round " + (round + 1) + " (until a round compiles < " + quietMs + " ms)");
+            BenchMetrics.progress("step: JIT warm-up round " + (round + 1) + " (until a round compiles < " + quietMs + " ms)");
             long before = jit.getTotalCompilationTime();
             for (String url : urls) {
                 load.run(url);
@@ -218,7 +218,7 @@ class PushIngestBenchmark extends PushTestSupport {
      */
     private List<Result> compare(String scenario, String baselineUrl, String gatewayUrl, Load load, boolean warmUp)
             throws Exception {
-        System.out.println("step: " + scenario);
+        BenchMetrics.progress("step: " + scenario);
         if (warmUp) {
             load.send(baselineUrl, new Tally(), WARM_UP);
             load.send(gatewayUrl, new Tally(), WARM_UP);
