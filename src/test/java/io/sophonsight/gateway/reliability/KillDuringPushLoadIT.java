@@ -50,7 +50,7 @@ class KillDuringPushLoadIT {
         // Given the packaged gateway on its embedded defaults, only the push receivers and the fan-out busy
         GatewayProcess gateway = GatewayProcess.gateway("kill-during-push");
         String jdbcUrl = "jdbc:h2:file:" + gateway.dataDir().resolve("db/gateway")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=5000;AUTO_SERVER=TRUE";
         gateway.env("GATEWAY_PUSH_KEY", KEY)
                 .env("GATEWAY_DB_URL", jdbcUrl)
                 .env("SIMULATOR_PUSH_INTERVAL", "0s")
