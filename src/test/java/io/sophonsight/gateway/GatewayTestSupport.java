@@ -123,11 +123,12 @@ public abstract class GatewayTestSupport {
     @LocalServerPort
     protected int gatewayPort;
 
-    /** Every test starts from an empty platform without faults. */
+    /** Every test starts from an empty platform without faults, paging its lists the default way. */
     @BeforeEach
     void resetSimulator() {
         simulator.state().reset();
         simulator.faults().clear();
+        simulator.paging().reset();
     }
 
     protected String gatewayUrl(String path) {

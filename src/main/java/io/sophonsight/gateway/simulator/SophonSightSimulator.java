@@ -42,7 +42,8 @@ public class SophonSightSimulator implements AutoCloseable {
 
     private final SimulatorState state = new SimulatorState();
     private final SimulatorFaults faults = new SimulatorFaults();
-    private final SimulatedOpenApi api = new SimulatedOpenApi(state);
+    private final SimulatorPaging paging;
+    private final SimulatedOpenApi api;
     private final ObjectMapper mapper;
     private final String appkey;
     private final String secret;
@@ -54,6 +55,13 @@ public class SophonSightSimulator implements AutoCloseable {
 
     public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
                                 boolean downloadAsEnvelope) {
+        this(mapper, appkey, secret, pushConfig, downloadAsEnvelope, SimulatorPaging.Settings.DEFAULT);
+    }
+
+    public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
+                                boolean downloadAsEnvelope, SimulatorPaging.Settings pagingSettings) {
+        this.paging = new SimulatorPaging(pagingSettings);
+        this.api = new SimulatedOpenApi(state, paging);
         this.mapper = mapper;
         this.appkey = appkey;
         this.secret = secret;
@@ -84,6 +92,11 @@ public class SophonSightSimulator implements AutoCloseable {
 
     public SimulatorPusher pusher() {
         return pusher;
+    }
+
+    /** How lists are paged (page-size cap, order, reorder, inserts, total omitted); see {@link SimulatorPaging}. */
+    public SimulatorPaging paging() {
+        return paging;
     }
 
     /** A few boxes of different kinds, so the embedded demo has devices to list, push for and report on. */
@@ -252,6 +265,7 @@ public class SophonSightSimulator implements AutoCloseable {
                 case "POST /simulator/reset" -> {
                     state.reset();
                     faults.clear();
+                    paging.reset();
                     yield Map.of("reset", true);
                 }
                 case "POST /simulator/devices" -> seedDevices(body);
@@ -265,6 +279,8 @@ public class SophonSightSimulator implements AutoCloseable {
                     faults.clear();
                     yield Map.of("faults", 0);
                 }
+                case "GET /simulator/paging" -> paging.settings();
+                case "POST /simulator/paging" -> setPaging(body);
                 case "POST /simulator/push/access" -> pusher.pushAccess(body.path("form").asText("P"),
                         body.path("userType").asText("MEMBER"), body.path("count").asInt(1),
                         body.path("withImages").asBoolean(false), textOrNull(body, "url"));
@@ -311,6 +327,14 @@ public class SophonSightSimulator implements AutoCloseable {
             count++;
         }
         return Map.of("added", count);
+    }
+
+    /** {@code {"pageSizeCap": 20, "descending": true, "reorder": true, "insertPerCall": 1, "insertCalls": 10, "omitTotal": true}}; absent = off. */
+    private Object setPaging(JsonNode body) {
+        paging.set(new SimulatorPaging.Settings(body.path("pageSizeCap").asInt(0), body.path("descending").asBoolean(false),
+                body.path("reorder").asBoolean(false), body.path("insertPerCall").asInt(0), body.path("insertCalls").asInt(0),
+                body.path("omitTotal").asBoolean(false)));
+        return paging.settings();
     }
 
     private Object addFault(JsonNode body) {
