@@ -76,6 +76,11 @@ public class AccessRecordPoller {
             return windowTo;
         }
 
+        /** The list this run reads, as metrics name it: {@code access-records-<kind>}. */
+        public String getListName() {
+            return "access-records-" + kind;
+        }
+
         /** NEXT_PAGE, COMPLETE or INCOMPLETE: what the route does after the page just read. */
         public synchronized String getStep() {
             return reading.step().name();

@@ -272,20 +272,24 @@ public class SimulatedOpenApi {
 
     /**
      * The paging switch "insert": records uploaded late into the window being read, at the head of its
-     * order (its first or last millisecond), each a copy of a record of the kind with its ids extended.
+     * order (a millisecond before its earliest record, or after its latest, within the window), each a
+     * copy of a record of the kind with its ids extended.
      */
     private void insertRecords(String kind, int count, long start, long end) {
         List<SimulatorState.AccessRecord> existing = state.records(kind);
         if (count == 0 || existing.isEmpty()) {
             return;
         }
-        long time = paging.descending() ? end : start;
         for (int i = 0; i < count; i++) {
+            List<Long> times = state.records(kind).stream().map(SimulatorState.AccessRecord::crossTime)
+                    .filter(t -> t >= start && t <= end).sorted().toList();
+            long time = times.isEmpty() ? start
+                    : paging.descending() ? Math.min(end, times.get(times.size() - 1) + 1) : Math.max(start, times.get(0) - 1);
             long id = state.nextId();
             Map<String, Object> fields = new LinkedHashMap<>(existing.get(0).fields());
             fields.replaceAll((field, value) -> switch (field) {
                 case "id" -> id;
-                case "thirdUserId", "visitorId", "fid", "faceFid" -> value + "-late" + id;
+                case "thirdUserId", "visitorId", "fid", "faceFid" -> String.valueOf(value).replaceFirst("-late\\d+$", "") + "-late" + id;
                 case "crossTime" -> time;
                 default -> value;
             });

@@ -14,10 +14,12 @@ import java.util.Set;
  *   <li><b>complete</b> only when the distinct items read equal the platform's total (the total of
  *       the last page; new items may raise it while the list is read), or, when the platform gives no
  *       total, when a page comes back empty;</li>
- *   <li>a <b>short page</b> with more to read is a page-size cap: the size it had is learned and asked
- *       for from then on. Learned on page 1, the reading goes on with page 2 (page 1 is the same
- *       records under every cap); learned later, the list is read again from page 1 with the new size,
- *       because the platform's offsets of the pages already read are then unknown;</li>
+ *   <li>a <b>short page</b> is not the end: a short page 1 is a page-size cap, whose size is learned and
+ *       asked for from page 2 on (page 1 holds the same items under every cap); a short later page
+ *       before the total's end means the cap changed: the list is read again from page 1 with the new
+ *       size, because the platform's offsets of the pages already read are then unknown. Without a
+ *       total (or with the ambiguous one) a short later page is most likely the last, and the empty
+ *       page after it proves it;</li>
  *   <li>items that <b>shift between pages</b> (added or reordered while the list is read) are read
  *       twice (returned once: {@link #accept} says which items are new to this reading) or not at
  *       all: when a pass over the list reaches its end with fewer distinct items than the total, the
