@@ -1,5 +1,6 @@
 package io.sophonsight.gateway.events;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -8,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.simulator.SimulatorPaging;
 import io.sophonsight.gateway.simulator.SimulatorState;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The access-record pollers under every paging reading the docs leave open (simulator switches of
@@ -43,6 +46,17 @@ class AccessRecordPagingTest extends GatewayTestSupport {
     void forgetWatermarks() {
         tag = "PG" + Long.toString(System.nanoTime(), 36) + "-";
         jdbc.update("UPDATE access_record_watermark SET watermark_ms = NULL, last_failure = NULL");
+    }
+
+    /**
+     * The thousands of events a test stores are fanned out in the background: wait for this test's to be
+     * done, so its backlog never slows the fan-out another test waits for (the context is shared).
+     */
+    @AfterEach
+    void awaitFanout() {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() -> jdbc.queryForObject(
+                "SELECT COUNT(*) FROM access_event WHERE fanout_status = 'PENDING' AND event_json LIKE ?", Integer.class,
+                "%\"" + tag + "%") == 0);
     }
 
     static Stream<Arguments> readings() {
