@@ -106,20 +106,20 @@ class HrSyncBenchmark extends GatewayTestSupport {
                 platform.call(HrSyncTestSupport.ORG_ADD, requests.org(
                         new HrChange.OrgUpsert(d.id(), d.name(), d.parentId() == null ? "" : d.parentId(), "", true)));
             }
-            String face = platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person(0, faces.get(0))))
+            String face = platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person(0), faces.get(0)))
                     .path("photoId").asText();
 
             // When as many clients as the sync's people step send one addOrEdit per person, the gateway's exact bodies
             double addOrEdits = platform.run(people, parallelism, i -> {
-                HrChange.PersonUpsert person = person(i + 1, null);
+                HrChange.PersonUpsert person = person(i + 1);
                 person.photoUploaded(face);
                 platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
             });
             // And, for as many other people, the sync's whole work per person: photo upload, then addOrEdit
             double uploadsAndAddOrEdits = platform.run(people, parallelism, i -> {
-                HrChange.PersonUpsert person = person(people + i + 1, unique(faces.get(i % faces.size()), i));
-                person.photoUploaded(platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person))
-                        .path("photoId").asText());
+                HrChange.PersonUpsert person = person(people + i + 1);
+                person.photoUploaded(platform.call(HrSyncTestSupport.UPLOAD,
+                        requests.photoUpload(person, unique(faces.get(i % faces.size()), i))).path("photoId").asText());
                 platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
             });
 
@@ -183,11 +183,11 @@ class HrSyncBenchmark extends GatewayTestSupport {
         return faces;
     }
 
-    /** A new person as the planner would send it, in one of the sample's departments; photo bytes to upload, or null. */
-    private static HrChange.PersonUpsert person(int i, byte[] photo) {
+    /** A new person as the planner would send it, in one of the sample's departments. */
+    private static HrChange.PersonUpsert person(int i) {
         List<HrSampleData.Department> homes = HrSampleData.departments().subList(1, HrSampleData.departments().size());
         return new HrChange.PersonUpsert(String.format("C%06d", i), "Capacity Person " + i, homes.get(i % homes.size()).id(),
-                "J" + i, "c" + i + "@example.com", "139" + String.format("%08d", i), "", "", photo, null, true, null, false);
+                "J" + i, "c" + i + "@example.com", "139" + String.format("%08d", i), "", "", false, null, null, true, null, false);
     }
 
     private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
