@@ -253,15 +253,21 @@ class HrSyncBenchmark extends GatewayTestSupport {
                 "J" + i, "c" + i + "@example.com", "139" + String.format("%08d", i), "", "", false, null, null, true, null, false);
     }
 
-    private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
-        JdbcTemplate hr = new JdbcTemplate(hrDataSource);
+    /** Empties HR and puts the sample's department tree back; answers the departments people may belong to. */
+    static List<HrSampleData.Department> emptyHrWithTheSampleDepartments(JdbcTemplate hr) {
         hr.update("DELETE FROM employee");
         hr.update("DELETE FROM department");
         Timestamp at = Timestamp.valueOf(HrSampleData.SAMPLE_UPDATED_AT);
         for (HrSampleData.Department d : HrSampleData.departments()) {
             hr.update("INSERT INTO department (id, name, parent_id, updated_at) VALUES (?, ?, ?, ?)", d.id(), d.name(), d.parentId(), at);
         }
-        List<HrSampleData.Department> homes = HrSampleData.departments().subList(1, HrSampleData.departments().size());
+        return HrSampleData.departments().subList(1, HrSampleData.departments().size());
+    }
+
+    private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
+        JdbcTemplate hr = new JdbcTemplate(hrDataSource);
+        List<HrSampleData.Department> homes = emptyHrWithTheSampleDepartments(hr);
+        Timestamp at = Timestamp.valueOf(HrSampleData.SAMPLE_UPDATED_AT);
         int total = 0;
         List<Object[]> batch = new ArrayList<>();
         for (int i = 1; i <= people; i++) {
@@ -329,7 +335,8 @@ class HrSyncBenchmark extends GatewayTestSupport {
      * heap (heap in use, sampled every 20 ms) of one measured step.
      */
     static final class Measure {
-        record Result(double wallSeconds, double cpuSeconds, double gatewayCpuSeconds, long peakHeapMb, long peakAfterGcMb) { }
+        record Result(double wallSeconds, double cpuSeconds, double gatewayCpuSeconds, long peakHeapMb, long peakAfterGcMb,
+                      long liveAtEndMb) { }
 
         private final long wallStart = System.nanoTime();
         private final long cpuStart = cpu();
@@ -342,12 +349,18 @@ class HrSyncBenchmark extends GatewayTestSupport {
                     return t;
                 });
 
-        /** Largest heap left in use right after a collection: the live data, whatever the collector's timing. */
+        /**
+         * Largest heap left in use right after a full collection during the step (0 when none ran): the live data
+         * at that moment. After a young collection the old generation still holds garbage, so those do not count.
+         */
         private final java.util.concurrent.atomic.AtomicLong peakAfterGc = new java.util.concurrent.atomic.AtomicLong();
         private final javax.management.NotificationListener gcListener = (notification, handback) -> {
             if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
                 com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
                         .from((javax.management.openmbean.CompositeData) notification.getUserData());
+                if (!"end of major GC".equals(info.getGcAction())) {
+                    return;
+                }
                 long after = 0;
                 for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
                     var usage = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
@@ -385,8 +398,10 @@ class HrSyncBenchmark extends GatewayTestSupport {
                     // not registered on this collector
                 }
             }
+            System.gc();
+            long liveAtEnd = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             return new Result(wall, cpuSeconds, cpuSeconds - simulatorSeconds, peak.get() / (1024 * 1024),
-                    peakAfterGc.get() / (1024 * 1024));
+                    peakAfterGc.get() / (1024 * 1024), liveAtEnd / (1024 * 1024));
         }
 
         private static long cpu() {
