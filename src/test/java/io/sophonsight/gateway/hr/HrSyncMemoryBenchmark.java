@@ -85,11 +85,13 @@ class HrSyncMemoryBenchmark extends GatewayTestSupport {
         Files.createDirectories(results.getParent());
         Files.writeString(results, row + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         BenchMetrics.record("hr.stream.heap", String.format("HR streaming full sync, %,d people with %,d KB photo files: "
-                        + "heap limit it completed in", people, photoBytes / 1024), maxHeapMb, "MB",
-                String.format("target < 256 MB; whole JVM (gateway, simulator holding %,d people, both H2): peak in use %,d MB, "
-                                + "live %,d MB at its peak after a full GC, %,d MB at the end; batches of %d; %.0f people/s, "
-                                + "%.1f s wall, gateway CPU %.2f ms per person", people, result.peakHeapMb(), result.peakAfterGcMb(),
-                        result.liveAtEndMb(), batchSize, people / result.wallSeconds(), result.wallSeconds(),
+                        + "live heap at its peak", people, photoBytes / 1024),
+                Math.max(result.peakAfterGcMb(), result.liveAtEndMb()), "MB",
+                String.format("target < 256 MB; completed in a JVM with a %,d MB heap limit; whole JVM (gateway, simulator "
+                                + "holding %,d people, both H2): live %,d MB at its peak after a full GC, %,d MB at the end, "
+                                + "%,d MB in use at most (garbage included); batches of %d; %.0f people/s, %.1f s wall, gateway "
+                                + "CPU %.2f ms per person", maxHeapMb, people, result.peakAfterGcMb(), result.liveAtEndMb(),
+                        result.peakHeapMb(), batchSize, people / result.wallSeconds(), result.wallSeconds(),
                         result.gatewayCpuSeconds() * 1000 / people));
         simulator.state().keepPhotoBytes(true);
     }
