@@ -143,7 +143,8 @@ public class GatewayMetrics implements DisposableBean {
                                  @Header("AccessEventStoreResult") String outcome) {
         String form = String.valueOf(event.get(AccessEvent.SOURCE_FORM));
         Counter.builder("gateway.access.events")
-                .description("Access events that reached the store step: outcome=stored (new) or duplicate (already stored)")
+                .description("Access events that reached the store step: outcome=stored (new), duplicate (the same push or "
+                        + "record again) or matched (the same pass, already stored from the other source)")
                 .tag("person_type", String.valueOf(event.get(AccessEvent.PERSON_TYPE)))
                 .tag("source", "query".equals(form) ? "query" : "push")
                 .tag("form", form)
@@ -173,6 +174,26 @@ public class GatewayMetrics implements DisposableBean {
                         + "refused (business error) or error (anything else), by API path")
                 .tag("reason", reason)
                 .tag("path", path == null ? "unknown" : path)
+                .register(registry)
+                .increment();
+    }
+
+    /** One call whose answer was lost after it was sent (it may have been applied), whatever happens next. */
+    public void countLostAnswer(@Header("SophonSightPath") String path) {
+        Counter.builder("gateway.platform.answers.lost")
+                .description("Calls to SophonSight sent without an answer coming back (broken connection after sending, "
+                        + "response timeout, HTTP 504): the platform may have applied them; by API path")
+                .tag("path", path == null ? "unknown" : path)
+                .register(registry)
+                .increment();
+    }
+
+    /** One item a flow marked uncertain after a lost answer (not repeated; an operator resolves it). */
+    public void countUncertain(String flow) {
+        Counter.builder("gateway.platform.uncertain")
+                .description("Items marked UNCERTAIN after a lost answer, by flow: not sent again automatically, "
+                        + "because a repeat could create them twice on the platform; an operator resolves them")
+                .tag("flow", flow)
                 .register(registry)
                 .increment();
     }

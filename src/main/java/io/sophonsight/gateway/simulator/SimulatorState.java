@@ -41,6 +41,7 @@ public class SimulatorState {
     /** Placeholder of an uploaded photo whose bytes are not kept. */
     private static final byte[] NOT_KEPT = new byte[0];
     private volatile boolean keepPhotoBytes = true;
+    private volatile boolean refuseUnknownDeletes;
 
     long nextId() {
         return ids.incrementAndGet();
@@ -63,6 +64,21 @@ public class SimulatorState {
         devices.clear();
         records.clear();
         calls.clear();
+        refuseUnknownDeletes = false;
+    }
+
+    /**
+     * How deletes of ids the platform does not hold are answered. The spec is silent: by default they succeed
+     * (nothing to delete); switched on, the whole call is refused with NOT_FOUND and nothing is deleted, as a
+     * stricter platform may do, e.g. when a delete is sent again after its first answer was lost. Back to the
+     * default on {@link #reset()}.
+     */
+    public void setRefuseUnknownDeletes(boolean refuse) {
+        this.refuseUnknownDeletes = refuse;
+    }
+
+    public boolean refusesUnknownDeletes() {
+        return refuseUnknownDeletes;
     }
 
     // ---- organisations ----

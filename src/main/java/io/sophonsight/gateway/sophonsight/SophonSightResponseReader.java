@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sophonsight.gateway.photos.PhotoContent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("sophonSightResponseReader")
 public class SophonSightResponseReader {
+
+    private static final String DOWNLOAD_PATH = "/openapi/v1/pic/download";
 
     private final ObjectMapper mapper;
 
@@ -40,9 +43,16 @@ public class SophonSightResponseReader {
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
         if (!looksLikeJson(contentType, body)) {
-            if (contentType.startsWith("image/") || contentType.startsWith("application/octet-stream")) {
-                in.setBody(body); // pic/download answers with the image itself
+            // pic/download answers with "a file stream", content type undocumented (image/*, octet-stream,
+            // text/plain and none are seen): the bytes decide, whatever the header says
+            if (PhotoContent.sniff(body) != null) {
+                in.setBody(body);
                 return;
+            }
+            if (DOWNLOAD_PATH.equals(path)) {
+                throw new SophonSightCallException(path, httpStatus, "pic/download answered " + body.length + " bytes ("
+                        + (contentType.isEmpty() ? "no content type" : contentType) + ") that are neither the JSON envelope "
+                        + "nor an image (JPEG, PNG, GIF, WebP, BMP): " + excerpt(body), null);
             }
             throw new SophonSightUnavailableException(path, httpStatus,
                     "answer is not the platform's JSON envelope (" + contentType + "): " + excerpt(body), null);
@@ -72,6 +82,38 @@ public class SophonSightResponseReader {
         String reason = cause == null ? "unknown transport failure"
                 : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
         throw new SophonSightUnavailableException(path, -1, reason, cause);
+    }
+
+    /**
+     * Whether a transport failure happened before the request left the gateway (connection refused, connect
+     * timeout, no pooled connection in time, unknown host, TLS handshake): then the platform certainly did not
+     * apply it. Any other failure (broken connection, response timeout) may come after the platform applied it.
+     */
+    public boolean neverSent(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException
+                    || t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
+                    || t instanceof org.apache.hc.client5.http.UnsupportedSchemeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Camel step when the request was sent but its answer never came ({@code cause}: the transport failure) or a
+     * proxy answered 504 ({@code httpStatus}): the typed failure, which the call step retries unless the caller
+     * said a repeat could create something twice.
+     */
+    public void answerLost(String path, Integer httpStatus, Exception cause) {
+        if (httpStatus != null) { // an answer came (504): any exception seen here is an older one of the caller's
+            throw new SophonSightAnswerLostException(path, httpStatus, "HTTP " + httpStatus, null);
+        }
+        String reason = cause == null ? "no answer"
+                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
+        throw new SophonSightAnswerLostException(path, -1, reason, cause);
     }
 
     /**
