@@ -32,8 +32,11 @@ public class StartupSummary {
         int port = event.getApplicationContext() instanceof WebServerApplicationContext web
                 ? web.getWebServer().getPort() : -1;
         SophonSightSimulator sim = simulator.getIfAvailable();
-        LOG.info("sophonsight-gateway ready: gateway http://localhost:{} | SophonSight {} | simulator {} | data folder {}",
-                port, event.getApplicationContext().getEnvironment().getProperty("sophonsight.base-url"),
+        var environment = event.getApplicationContext().getEnvironment();
+        String management = environment.getProperty("local.management.port", environment.getProperty("management.server.port", ""));
+        LOG.info("sophonsight-gateway ready: gateway http://localhost:{} | management http://localhost:{}/actuator "
+                        + "(health, prometheus) | SophonSight {} | simulator {} | data folder {}",
+                port, management, environment.getProperty("sophonsight.base-url"),
                 sim == null ? "off" : "http://localhost:" + sim.port() + " (state: /simulator/state)",
                 Path.of(dataDir).toAbsolutePath().normalize());
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -33,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Camel's JMX as the gateway runs it (camel-test switches it off by default): route MBeans by route id, read over Jolokia
 @DisableJmx(false)
-// metrics exported as the gateway runs (Spring Boot tests switch exporters off by default): /actuator/prometheus
+// metrics exported as the gateway runs (Spring Boot tests switch exporters off by default): /actuator/prometheus (management port)
 @AutoConfigureObservability(tracing = false)
 public abstract class GatewayTestSupport {
 
@@ -109,6 +110,8 @@ public abstract class GatewayTestSupport {
         // the Jolokia agent (JMX over HTTP) on a free port of the loopback interface, never the fixed 8778
         registry.add("monitoring.jolokia.port", () -> "0");
         registry.add("monitoring.jolokia.host", () -> "127.0.0.1");
+        // the actuator (probes, Prometheus, console) on a free port of its own, as MANAGEMENT_PORT puts it in production
+        registry.add("management.server.port", () -> "0");
     }
 
     @Autowired
@@ -123,6 +126,10 @@ public abstract class GatewayTestSupport {
     @LocalServerPort
     protected int gatewayPort;
 
+    /** The actuator's port (management.server.port), never the push/API port. */
+    @LocalManagementPort
+    protected int managementPort;
+
     /** Every test starts from an empty platform without faults. */
     @BeforeEach
     void resetSimulator() {
@@ -132,6 +139,11 @@ public abstract class GatewayTestSupport {
 
     protected String gatewayUrl(String path) {
         return "http://localhost:" + gatewayPort + path;
+    }
+
+    /** A URL of the management port: {@code /actuator/health/readiness}, {@code /actuator/prometheus}, ... */
+    protected String managementUrl(String path) {
+        return "http://localhost:" + managementPort + path;
     }
 
     /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */

@@ -38,7 +38,7 @@ class HealthAndMetricsTest extends PushTestSupport {
 
     private HttpResponse<String> get(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl(path))).timeout(Duration.ofSeconds(30)).GET().build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl(path))).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

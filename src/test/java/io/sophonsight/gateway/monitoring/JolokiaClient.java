@@ -72,6 +72,11 @@ final class JolokiaClient {
     }
 
     HttpResponse<String> post(Map<String, Object> request) {
+        return post(request, null);
+    }
+
+    /** The request as a browser page of {@code origin} sends it (null: no Origin header, as curl). */
+    HttpResponse<String> post(Map<String, Object> request, String origin) {
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(30))
@@ -79,6 +84,9 @@ final class JolokiaClient {
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)));
             if (basicAuth != null) {
                 builder.header("Authorization", basicAuth);
+            }
+            if (origin != null) {
+                builder.header("Origin", origin);
             }
             return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
