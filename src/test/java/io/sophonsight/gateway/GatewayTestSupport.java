@@ -44,6 +44,10 @@ public abstract class GatewayTestSupport {
     /** The REST API key of the test context ({@code GATEWAY_API_KEY}); see {@link #apiRequest(String)}. */
     public static final String API_KEY = "test-api-key-0123456789";
 
+    /** The console login of the test context ({@code GATEWAY_CONSOLE_USER} / {@code GATEWAY_CONSOLE_PASSWORD}). */
+    public static final String CONSOLE_USER = "console-operator";
+    public static final String CONSOLE_PASSWORD = "test-console-password-0123";
+
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
      * in a real PostgreSQL instead of H2: a fresh schema per test JVM, created and migrated by Flyway.
@@ -62,6 +66,8 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
         registry.add("gateway.api.key", () -> API_KEY);
+        registry.add("gateway.console.user", () -> CONSOLE_USER);
+        registry.add("gateway.console.password", () -> CONSOLE_PASSWORD);
         // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
         // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
         registry.add("spring.jmx.enabled", () -> "true");

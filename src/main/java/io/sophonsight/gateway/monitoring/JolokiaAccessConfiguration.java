@@ -51,12 +51,7 @@ public class JolokiaAccessConfiguration {
         config.put("host", host);
         config.put("port", Integer.toString(port));
         config.put("autoStart", "true");
-        config.put("policyLocation", policyLocation);
-        config.put("restrictorClass", GatewayJolokiaRestrictor.class.getName());
-        config.put("disabledServices", PROXY_SERVICE);
-        config.put("discoveryEnabled", "false");
-        // errors name the failure, never the gateway's stack trace
-        config.put("allowErrorDetails", "false");
+        config.putAll(policyConfig(policyLocation));
         if (authenticated) {
             if (password == null || password.isBlank()) {
                 throw new IllegalStateException("JOLOKIA_USER is set but JOLOKIA_PASSWORD is empty: set both, or neither "
@@ -69,6 +64,22 @@ public class JolokiaAccessConfiguration {
         SpringJolokiaConfigHolder holder = new SpringJolokiaConfigHolder();
         holder.setConfig(config);
         return holder;
+    }
+
+    /**
+     * What every Jolokia of the gateway applies, the agent on {@code monitoring.jolokia.port} and the console's on the
+     * management port alike: the policy with the gateway's restrictor, no JSR-160 proxy, no discovery, no stack traces.
+     */
+    public static Map<String, String> policyConfig(String policyLocation) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("policyLocation", policyLocation);
+        config.put("restrictorClass", GatewayJolokiaRestrictor.class.getName());
+        config.put("disabledServices", PROXY_SERVICE);
+        config.put("discoveryEnabled", "false");
+        // errors name the failure, never the gateway's stack trace
+        config.put("allowErrorDetails", "false");
+        config.put("includeStackTrace", "false");
+        return config;
     }
 
     /** True for 127.0.0.1, ::1, localhost: the agent is reachable only from inside the pod (or machine). */
