@@ -105,7 +105,7 @@ class ConsoleBrowserTest extends PushTestSupport {
 
         // When the operator opens the push receiver's route and its diagram
         click(By.xpath("//button[normalize-space(.)='access-record-push']"));
-        click(By.xpath("//button[@role='tab' or contains(@class,'tabs__link')][normalize-space(.)='Route Diagram']"));
+        click(By.xpath("//a[normalize-space(.)='Route Diagram']"));
 
         // Then the diagram draws the route's steps, with their live counters
         new WebDriverWait(browser, UI_WAIT).until(b -> b.findElements(By.cssSelector(".react-flow__node")).size() > 3);
