@@ -36,21 +36,21 @@ public class ConsoleLoginModule implements LoginModule {
     private final List<Principal> principals = new ArrayList<>();
 
     /**
-     * Makes this module the console's realm. JAAS has one configuration per JVM: any other realm keeps being
-     * answered by the configuration that was there before (a second gateway context in the same JVM, as in tests,
-     * replaces the first one's console realm only).
+     * Makes this module answer the console's realm. JAAS has one configuration per JVM: other realms keep being
+     * answered by the configuration that was there before; a second gateway context in the same JVM (tests) with
+     * the same realm name replaces the first one's credentials.
      */
     static synchronized void install(String realm, ConsoleSettings settings) {
-        Configuration previous;
+        ConsoleRealm.REALMS.put(realm, settings);
+        Configuration current;
         try {
-            previous = Configuration.getConfiguration();
+            current = Configuration.getConfiguration();
         } catch (SecurityException none) {
-            previous = null;
+            current = null;
         }
-        if (previous instanceof ConsoleRealm mine) {
-            previous = mine.others;
+        if (!(current instanceof ConsoleRealm)) {
+            Configuration.setConfiguration(new ConsoleRealm(current));
         }
-        Configuration.setConfiguration(new ConsoleRealm(realm, settings, previous));
     }
 
     @Override
@@ -107,22 +107,21 @@ public class ConsoleLoginModule implements LoginModule {
     /** The console user, as a principal of the logged-in subject. */
     record ConsoleUser(String getName) implements Principal { }
 
-    /** The JAAS configuration: the console's realm, and every other realm as before. */
+    /** The JAAS configuration: the console's realms, and every other realm as before. */
     static final class ConsoleRealm extends Configuration {
 
-        private final String realm;
-        private final ConsoleSettings settings;
+        static final Map<String, ConsoleSettings> REALMS = new java.util.concurrent.ConcurrentHashMap<>();
+
         private final Configuration others;
 
-        ConsoleRealm(String realm, ConsoleSettings settings, Configuration others) {
-            this.realm = realm;
-            this.settings = settings;
+        ConsoleRealm(Configuration others) {
             this.others = others;
         }
 
         @Override
         public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-            if (realm.equals(name)) {
+            ConsoleSettings settings = REALMS.get(name);
+            if (settings != null) {
                 return new AppConfigurationEntry[] {new AppConfigurationEntry(ConsoleLoginModule.class.getName(),
                         AppConfigurationEntry.LoginModuleControlFlag.REQUISITE, Map.of(SETTINGS, settings))};
             }
