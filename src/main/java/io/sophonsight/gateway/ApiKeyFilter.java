@@ -21,8 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Guards the gateway's REST API (visitors, photos, devices, HR sync administration) with one key,
  * {@code GATEWAY_API_KEY}, sent as {@code Authorization: Bearer <key>} or {@code X-Api-Key: <key>}.
  * Every request is guarded unless its path is one of the open ones: the push receivers and the
- * dead-letter replay (they carry the push key in the URL, the only thing the platform can send) and
- * the actuator (probes and metrics, on the network of the cluster only). So a new endpoint added in a
+ * dead-letter replay (they carry the push key in the URL, the only thing the platform can send). The
+ * actuator is not on this port (management.server.port). So a new endpoint added in a
  * YAML flow is guarded without anyone remembering it.
  *
  * <p>With no key set the API is open only while the built-in simulator runs (the one-command demo,

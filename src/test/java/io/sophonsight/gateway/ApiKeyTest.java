@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The REST API key ({@code GATEWAY_API_KEY}): what a client without it gets, how it sends it, and what stays
- * open (push receivers with their own key, actuator probes).
+ * open (push receivers with their own key); the actuator lives on the management port.
  */
 class ApiKeyTest extends GatewayTestSupport {
 
@@ -60,10 +60,21 @@ class ApiKeyTest extends GatewayTestSupport {
     }
 
     @Test
-    void probesStayOpenWithoutTheApiKey() throws Exception {
-        // When Kubernetes probes the gateway without any key, Then the actuator answers
-        HttpResponse<String> readiness = send(HttpRequest.newBuilder(URI.create(gatewayUrl("/actuator/health/readiness"))));
+    void probesAnswerWithoutAKeyOnTheManagementPortAndThePushPortServesNoActuator() throws Exception {
+        // When Kubernetes probes the management port without any key, Then the actuator answers
+        HttpResponse<String> readiness = send(HttpRequest.newBuilder(URI.create(managementUrl("/actuator/health/readiness"))));
         assertThat(readiness.statusCode()).isEqualTo(200);
+        assertThat(managementPort).as("management port").isNotEqualTo(gatewayPort);
+
+        // When anyone who reaches the push/API port asks for the actuator, with or without the API key,
+        // Then no actuator endpoint answers there (no metrics, no health details, no cluster info)
+        for (String path : List.of("/actuator/health/readiness", "/actuator/prometheus", "/actuator/info", "/actuator")) {
+            for (HttpRequest.Builder request : List.of(HttpRequest.newBuilder(URI.create(gatewayUrl(path))), apiRequest(path))) {
+                HttpResponse<String> answer = send(request);
+                assertThat(answer.statusCode()).as(path + " on the push/API port").isIn(401, 404);
+                assertThat(answer.body()).as(path + " on the push/API port").doesNotContain("\"UP\"", "jvm_memory", "cluster");
+            }
+        }
     }
 
     @Test

@@ -157,7 +157,7 @@ class ReplicaFailoverIT {
     }
 
     private static boolean leads(GatewayProcess replica) throws Exception {
-        JsonNode cluster = JSON.readTree(replica.get("/actuator/info").body()).path("cluster");
+        JsonNode cluster = JSON.readTree(replica.management("/actuator/info").body()).path("cluster");
         return cluster.path("leader").asBoolean(false);
     }
 
