@@ -43,6 +43,9 @@ public abstract class GatewayTestSupport {
     /** The REST API key of the test context ({@code GATEWAY_API_KEY}); see {@link #apiRequest(String)}. */
     public static final String API_KEY = "test-api-key-0123456789";
 
+    /** The admin key of the test context ({@code GATEWAY_ADMIN_KEY}); see {@link #adminRequest(String)}. */
+    public static final String ADMIN_KEY = "test-admin-key-9876543210";
+
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
      * in a real PostgreSQL instead of H2: a fresh schema per test JVM, created and migrated by Flyway.
@@ -61,6 +64,7 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
         registry.add("gateway.api.key", () -> API_KEY);
+        registry.add("gateway.api.admin-key", () -> ADMIN_KEY);
         // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
         // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
         registry.add("spring.jmx.enabled", () -> "true");
@@ -137,6 +141,11 @@ public abstract class GatewayTestSupport {
     /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */
     protected HttpRequest.Builder apiRequest(String path) {
         return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + API_KEY);
+    }
+
+    /** A request to an admin path ({@code /api/hr-sync/...}, the dead-letter replay), with the admin key. */
+    protected HttpRequest.Builder adminRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     protected String simulatorUrl(String path) {
