@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
+import jakarta.servlet.http.HttpServletRequest;
 import io.sophonsight.gateway.security.RequestBodyTooLargeException;
 import io.sophonsight.gateway.security.RequestGuardFilter;
 import org.springframework.beans.factory.annotation.Value;
@@ -16,9 +17,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
- * ({@link RequestGuardFilter} refused a declared length over it and fails the read of a streamed body
- * one byte past it), and refusing an empty body (400). The bytes are also kept in the
- * exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
+ * ({@link RequestGuardFilter} hides the body of a declared length over it and ends a streamed body
+ * one byte past it, marking the request {@link RequestGuardFilter#TOO_LARGE}), and refusing an empty
+ * body (400). The bytes are also kept in the exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
  */
 @Component("pushBodyReader")
 public class PushBodyReader {
@@ -37,6 +38,10 @@ public class PushBodyReader {
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (declared != null && declared > maxBytes) {
             throw tooLarge(declared);
+        }
+        HttpServletRequest request = message.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) != null) {
+            throw tooLarge(-1);
         }
         byte[] bytes;
         try {

@@ -1,6 +1,9 @@
 package io.sophonsight.gateway.security;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -111,6 +114,12 @@ public class RequestGuardFilter extends OncePerRequestFilter {
         long limit = access == Access.PUSH ? pushMaxBytes : matchesAny(bodyPaths, path) ? apiMaxBytes : 0;
         long declared = request.getContentLengthLong();
         boolean streamed = declared < 0 && request.getHeader("Transfer-Encoding") != null;
+        if (access == Access.PUSH) {
+            // the receiver answers 413 itself (PushBodyReader) and keeps a dead letter of the refused push: a declared
+            // length over the limit finds an empty body, a streamed one ends one byte past the limit (TOO_LARGE set)
+            chain.doFilter(new GuardedRequest(request, client, declared > limit ? 0 : streamed ? limit : -1, true), response);
+            return;
+        }
         if (declared > limit || limit == 0 && streamed) {
             refuse(request, response, access, 413, limit == 0
                     ? "this endpoint takes no request body"
@@ -118,7 +127,7 @@ public class RequestGuardFilter extends OncePerRequestFilter {
                     + " is over the limit of " + limit + " bytes");
             return;
         }
-        chain.doFilter(new GuardedRequest(request, client, streamed ? limit : -1), response);
+        chain.doFilter(new GuardedRequest(request, client, streamed ? limit : -1, false), response);
     }
 
     private boolean admitted(Access access, String path, String client, HttpServletRequest request,
@@ -261,17 +270,30 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     private static final class GuardedRequest extends HttpServletRequestWrapper {
         private final String client;
         private final long limit;
+        private final boolean endAtLimit;
         private ServletInputStream counted;
 
-        GuardedRequest(HttpServletRequest request, String client, long limit) {
+        GuardedRequest(HttpServletRequest request, String client, long limit, boolean endAtLimit) {
             super(request);
             this.client = client;
             this.limit = limit;
+            this.endAtLimit = endAtLimit;
         }
 
         @Override
         public String getRemoteAddr() {
             return client;
+        }
+
+        /** A reader over the counted stream: the HTTP binding may read the body as characters. */
+        @Override
+        public BufferedReader getReader() throws IOException {
+            if (limit < 0) {
+                return super.getReader();
+            }
+            String encoding = getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(getInputStream(),
+                    encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding)));
         }
 
         @Override
@@ -280,27 +302,35 @@ public class RequestGuardFilter extends OncePerRequestFilter {
                 return super.getInputStream();
             }
             if (counted == null) {
-                counted = new CountedInputStream((HttpServletRequest) getRequest(), limit);
+                counted = new CountedInputStream((HttpServletRequest) getRequest(), limit, endAtLimit);
             }
             return counted;
         }
     }
 
-    /** Fails the read once more than {@code limit} bytes came in; what is past the limit is never read. */
+    /**
+     * Fails the read once more than {@code limit} bytes came in, or (push receivers, whose reader answers 413 with a
+     * dead letter) ends the body there; either way what is past the limit is never read.
+     */
     private static final class CountedInputStream extends ServletInputStream {
         private final HttpServletRequest request;
         private final ServletInputStream in;
         private final long limit;
+        private final boolean endAtLimit;
         private long read;
 
-        CountedInputStream(HttpServletRequest request, long limit) throws IOException {
+        CountedInputStream(HttpServletRequest request, long limit, boolean endAtLimit) throws IOException {
             this.request = request;
             this.in = request.getInputStream();
             this.limit = limit;
+            this.endAtLimit = endAtLimit;
         }
 
         @Override
         public int read() throws IOException {
+            if (ended()) {
+                return -1;
+            }
             int b = in.read();
             if (b >= 0) {
                 count(1);
@@ -310,6 +340,9 @@ public class RequestGuardFilter extends OncePerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (ended()) {
+                return -1;
+            }
             // never more than one byte past the limit, so the limit is found without reading further
             int n = in.read(buffer, offset, (int) Math.min(length, limit + 1 - read));
             if (n > 0) {
@@ -318,17 +351,24 @@ public class RequestGuardFilter extends OncePerRequestFilter {
             return n;
         }
 
+        /** A declared length over the limit (limit 0), or a streamed body already past it: nothing more is read. */
+        private boolean ended() {
+            return endAtLimit && (limit == 0 || read > limit);
+        }
+
         private void count(int n) throws RequestBodyTooLargeException {
             read += n;
             if (read > limit) {
                 request.setAttribute(TOO_LARGE, limit);
-                throw new RequestBodyTooLargeException(limit);
+                if (!endAtLimit) {
+                    throw new RequestBodyTooLargeException(limit);
+                }
             }
         }
 
         @Override
         public boolean isFinished() {
-            return in.isFinished();
+            return ended() || in.isFinished();
         }
 
         @Override
