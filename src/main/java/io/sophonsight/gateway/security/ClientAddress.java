@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +27,16 @@ public class ClientAddress {
 
     public ClientAddress(@Value("${gateway.http.trusted-proxies:}") List<String> trustedProxies) {
         this.trustedProxies = AddressBlock.parseAll(trustedProxies, "GATEWAY_TRUSTED_PROXIES");
+    }
+
+    /** Start-up check: a forward-headers strategy other than none would rewrite the peer before the allowlists see it. */
+    @Autowired
+    void requireNoForwardHeadersStrategy(@Value("${server.forward-headers-strategy:none}") String strategy) {
+        if (!"none".equalsIgnoreCase(strategy.trim())) {
+            throw new IllegalStateException("server.forward-headers-strategy (SERVER_FORWARD_HEADERS_STRATEGY) is " + strategy
+                    + ": it must stay none, or X-Forwarded-For from any private address decides who the caller is; "
+                    + "name the proxies in GATEWAY_TRUSTED_PROXIES instead");
+        }
     }
 
     /**
