@@ -84,6 +84,28 @@ class TrustedProxyTest extends GatewayTestSupport {
         assertThat(push(filter(List.of()), "10.250.0.2", "10.9.0.5")).isEqualTo(403);
     }
 
+    @Test
+    void theApiAllowlistJudgesTheSameWay() throws Exception {
+        // Given the API allowed from 10.30.0.0/16 only, behind the ingress at 10.250.0.0/16
+        RequestGuardFilter filter = filter(List.of("10.250.0.0/16"));
+
+        // When a kiosk outside the block calls with a valid key and a spoofed header, Then 403
+        assertThat(api(filter, "192.168.7.7", "10.30.0.4")).isEqualTo(403);
+        // When the ingress forwards a kiosk inside the block, Then it is admitted
+        assertThat(api(filter, "10.250.0.2", "10.30.0.4")).isEqualTo(200);
+    }
+
+    private static int api(RequestGuardFilter filter, String peer, String forwardedFor) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", "/api/devices");
+        request.setServletPath("/api/devices");
+        request.setRemoteAddr(peer);
+        request.addHeader("Authorization", "Bearer an-api-key-0123456789");
+        request.addHeader("X-Forwarded-For", forwardedFor);
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(request, response, new MockFilterChain());
+        return response.getStatus();
+    }
+
     private static int push(RequestGuardFilter filter, String peer, String forwardedFor) throws Exception {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", PUSH);
         request.setServletPath(PUSH);
@@ -104,6 +126,6 @@ class TrustedProxyTest extends GatewayTestSupport {
         return new RequestGuardFilter(new GatewayKeys("an-api-key-0123456789", "an-admin-key-0123456789", false),
                 new PushGuard(KEY, List.of("10.9.0.0/16")), new ClientAddress(trustedProxies),
                 PUSH, "/sophonsight/device-status", List.of("/api/hr-sync/**"), List.of("/actuator/**"),
-                List.of("/api/visitors"), List.of(), DataSize.ofMegabytes(16), DataSize.ofMegabytes(4));
+                List.of("/api/visitors"), List.of("10.30.0.0/16"), DataSize.ofMegabytes(16), DataSize.ofMegabytes(4));
     }
 }
