@@ -39,6 +39,7 @@ public class SimulatorState {
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> requestHeaders = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1000);
+    private volatile boolean refuseUnknownDeletes;
 
     long nextId() {
         return ids.incrementAndGet();
@@ -80,6 +81,21 @@ public class SimulatorState {
         records.clear();
         calls.clear();
         requestHeaders.clear();
+        refuseUnknownDeletes = false;
+    }
+
+    /**
+     * How deletes of ids the platform does not hold are answered. The spec is silent: by default they succeed
+     * (nothing to delete); switched on, the whole call is refused with NOT_FOUND and nothing is deleted, as a
+     * stricter platform may do, e.g. when a delete is sent again after its first answer was lost. Back to the
+     * default on {@link #reset()}.
+     */
+    public void setRefuseUnknownDeletes(boolean refuse) {
+        this.refuseUnknownDeletes = refuse;
+    }
+
+    public boolean refusesUnknownDeletes() {
+        return refuseUnknownDeletes;
     }
 
     // ---- organisations ----
