@@ -1,9 +1,6 @@
 package io.sophonsight.gateway.events;
 
 import java.lang.management.ManagementFactory;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -102,8 +99,7 @@ class AccessEventFanoutTest extends PushTestSupport {
 
         // When the broker is back and an operator replays the dead letters over REST, with the admin key
         VISITOR_QUEUE_FAILURES.set(0);
-        var reply = HttpClient.newHttpClient().send(adminRequest("/gateway/dead-letters/replay")
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        var reply = replayDeadLetters();
 
         // Then the event is fanned out after all, and its dead letter is marked replayed
         assertThat(reply.statusCode()).isEqualTo(200);
