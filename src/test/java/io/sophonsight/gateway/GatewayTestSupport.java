@@ -47,6 +47,8 @@ public abstract class GatewayTestSupport {
     /** The console login of the test context ({@code GATEWAY_CONSOLE_USER} / {@code GATEWAY_CONSOLE_PASSWORD}). */
     public static final String CONSOLE_USER = "console-operator";
     public static final String CONSOLE_PASSWORD = "test-console-password-0123";
+    /** The admin key of the test context ({@code GATEWAY_ADMIN_KEY}); see {@link #adminRequest(String)}. */
+    public static final String ADMIN_KEY = "test-admin-key-9876543210";
 
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
@@ -74,6 +76,7 @@ public abstract class GatewayTestSupport {
         registry.add("gateway.api.key", () -> API_KEY);
         registry.add("gateway.console.user", () -> CONSOLE_USER);
         registry.add("gateway.console.password", () -> CONSOLE_PASSWORD);
+        registry.add("gateway.api.admin-key", () -> ADMIN_KEY);
         // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
         // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
         registry.add("spring.jmx.enabled", () -> "true");
@@ -167,6 +170,11 @@ public abstract class GatewayTestSupport {
     /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */
     protected HttpRequest.Builder apiRequest(String path) {
         return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + API_KEY);
+    }
+
+    /** A request to an admin path ({@code /api/hr-sync/...}, the dead-letter replay), with the admin key. */
+    protected HttpRequest.Builder adminRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     protected String simulatorUrl(String path) {

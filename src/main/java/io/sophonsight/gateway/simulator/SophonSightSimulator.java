@@ -202,6 +202,7 @@ public class SophonSightSimulator implements AutoCloseable {
                 return;
             }
             state.countCall(path);
+            state.countRequestHeaders(http.getRequestHeaders().keySet());
             JsonNode json = parse(body);
             SimulatorFaults.Fault fault = faults.next(path, json);
             SimulatorFaults.Mode mode = fault == null ? null : fault.mode();

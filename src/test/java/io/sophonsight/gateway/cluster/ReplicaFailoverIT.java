@@ -153,7 +153,8 @@ class ReplicaFailoverIT {
                 .env("SOPHONSIGHT_APPKEY", APPKEY)
                 .env("SOPHONSIGHT_SECRET", SECRET)
                 .env("GATEWAY_PUSH_KEY", PUSH_KEY)
-                .env("GATEWAY_API_KEY", "replica-it-api-key");
+                .env("GATEWAY_API_KEY", "replica-it-api-key")
+                .env("GATEWAY_ADMIN_KEY", "replica-it-admin-key");
     }
 
     private static boolean leads(GatewayProcess replica) throws Exception {
