@@ -42,6 +42,10 @@ public class PushBodyReader {
             throw tooLarge(((Number) http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE)).longValue());
         }
         byte[] bytes = bytes(message.getBody());
+        if (message instanceof HttpMessage http && http.getRequest() != null
+                && http.getRequest().getAttribute(PushBackpressureFilter.OVER_BUDGET) instanceof PushOverloadedException busy) {
+            throw busy; // a streamed body that ran out of the in-flight budget: 503, its rest was thrown away
+        }
         if (bytes.length > maxBytes) {
             throw tooLarge(bytes.length);
         }

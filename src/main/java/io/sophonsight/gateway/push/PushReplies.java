@@ -18,7 +18,7 @@ public class PushReplies {
 
     public static final String SUCCESS = "{\"status\":0,\"message\":\"SUCCESS\"}";
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The acknowledgement, sent once the push is committed. */
     public void success(Exchange exchange) {
@@ -43,13 +43,21 @@ public class PushReplies {
         int status = status(cause);
         String reason = cause instanceof PushRejectedException rejected ? rejected.getReason()
                 : "the gateway could not store the event; send it again";
+        reply(exchange, status, json(status, reason));
+        if (cause instanceof PushOverloadedException overloaded) {
+            exchange.getMessage().setHeader("Retry-After", overloaded.getRetryAfterSeconds());
+        }
+    }
+
+    /** {@code {"status":<status>,"message":<reason>}}, the shape of every refusal. */
+    static String json(int status, String reason) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("message", reason);
         try {
-            reply(exchange, status, mapper.writeValueAsString(body));
+            return MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            reply(exchange, status, "{\"status\":" + status + "}");
+            return "{\"status\":" + status + "}";
         }
     }
 

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -31,6 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * </ul>
  */
 @Component
+@Order(PushBackpressureFilter.ORDER - 10) // before the in-flight budget: a body over the limit reserves nothing
 public class PushRequestFilter extends OncePerRequestFilter {
 
     /** Request attribute: the body is over the limit (value: its size in bytes, or -1 when unknown). */
@@ -92,7 +94,7 @@ public class PushRequestFilter extends OncePerRequestFilter {
      * close the connection while the caller is still sending, and the caller would see a broken connection
      * instead of the 413.
      */
-    private static void drain(HttpServletRequest request) throws IOException {
+    static void drain(HttpServletRequest request) throws IOException {
         byte[] discard = new byte[64 * 1024];
         ServletInputStream in = request.getInputStream();
         while (in.read(discard) != -1) {
