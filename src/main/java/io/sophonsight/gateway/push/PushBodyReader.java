@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
@@ -42,8 +43,9 @@ public class PushBodyReader {
             throw tooLarge(((Number) http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE)).longValue());
         }
         byte[] bytes = bytes(message.getBody());
-        if (message instanceof HttpMessage http && http.getRequest() != null
-                && http.getRequest().getAttribute(PushBackpressureFilter.OVER_BUDGET) instanceof PushOverloadedException busy) {
+        HttpServletRequest request = message instanceof HttpMessage http ? http.getRequest()
+                : message.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request != null && request.getAttribute(PushBackpressureFilter.OVER_BUDGET) instanceof PushOverloadedException busy) {
             throw busy; // a streamed body that ran out of the in-flight budget: 503, its rest was thrown away
         }
         if (bytes.length > maxBytes) {
