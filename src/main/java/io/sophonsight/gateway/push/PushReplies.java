@@ -34,12 +34,18 @@ public class PushReplies {
         message.setHeader("DeadLetterReason", "rejected (" + status(cause) + "): " + (cause == null ? "?" : cause.getMessage()));
         message.setHeader("DeadLetterSource", message.getHeader(PushGuard.SOURCE));
         Object raw = exchange.getProperty(PushBodyReader.RAW_BODY);
+        if (raw instanceof PushBody body) {
+            body.finishQuietly(); // the rest is read and thrown away; the dead letter keeps the first bytes and the size
+        }
         message.setBody(raw != null ? raw : "(body not read)");
     }
 
     /** The 4xx (or 5xx for an unexpected failure) answer with the reason, as JSON. */
     public void failure(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (exchange.getProperty(PushBodyReader.RAW_BODY) instanceof PushBody body) {
+            body.finishQuietly(); // a body refused half-read: the caller still reads its answer on an intact connection
+        }
         int status = status(cause);
         String reason = cause instanceof PushRejectedException rejected ? rejected.getReason()
                 : "the gateway could not store the event; send it again";
