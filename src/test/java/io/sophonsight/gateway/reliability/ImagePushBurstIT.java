@@ -63,7 +63,7 @@ class ImagePushBurstIT {
     void burstOfLargeImagePushesIsAnswered200Or503WithoutOutOfMemoryAndEveryAcknowledgedPassIsStoredOnce() throws Exception {
         int clients = ReliabilityReport.size("reliability.burst.clients", 256);
         int seconds = ReliabilityReport.size("reliability.burst.seconds", 15);
-        int imageBytes = ReliabilityReport.size("reliability.burst.image-bytes", 650_000);
+        int imageBytes = ReliabilityReport.size("reliability.burst.image-bytes", 487_500);
 
         // Given the packaged gateway with a 512 MB heap that exits on an OutOfMemoryError, its push budget sized from the heap
         GatewayProcess gateway = GatewayProcess.gateway("image-burst");
