@@ -4,7 +4,6 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -50,19 +49,6 @@ public class ServletThreadPlatformHttpEngine extends SpringBootPlatformHttpEngin
 
         ServletThreadConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
             super(endpoint, processor, Runnable::run);
-        }
-
-        /**
-         * With {@code useStreaming} the route reads the request stream itself (the push receivers parse a body of
-         * MBs as it arrives); Camel's HTTP binding would otherwise first copy the whole body into memory.
-         */
-        @Override
-        public Exchange createExchange(boolean autoRelease) {
-            Exchange exchange = super.createExchange(autoRelease);
-            if (getEndpoint().isUseStreaming()) {
-                exchange.setProperty(Exchange.DISABLE_HTTP_STREAM_CACHE, true);
-            }
-            return exchange;
         }
 
         @Override
