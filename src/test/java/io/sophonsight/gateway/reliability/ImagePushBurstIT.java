@@ -75,7 +75,7 @@ class ImagePushBurstIT {
                 .jvmOption("-XX:+ExitOnOutOfMemoryError")
                 .jvmOption("-Xlog:gc:file=" + gcLog);
         try (gateway) {
-            gateway.start().awaitReady(Duration.ofSeconds(240));
+            gateway.start().awaitReady(Duration.ofSeconds(480)); // a shared 2-core machine under load starts it slowly
             Map<String, Double> before = metrics(gateway);
             byte[] image = Base64.getEncoder().encode(jpeg(imageBytes));
             URI push = URI.create(gateway.baseUrl() + "/sophonsight/access-records?key=" + KEY);
