@@ -106,6 +106,31 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Only the push receivers and the fan-out busy: no simulator pushes, HR sync, inventory or query polls
+     * on their schedules, so what a test measures is its own load.
+     */
+    public GatewayProcess withoutSchedules() {
+        String never = "0 0 0 1 1 ? 2099";
+        return env("SIMULATOR_PUSH_INTERVAL", "0s")
+                .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
+                .env("HR_SYNC_INCREMENTAL_CRON", never)
+                .env("HR_SYNC_FULL_CRON", never)
+                .env("DEVICES_INVENTORY_CRON", never)
+                .env("QUERY_RECORDS_EMPLOYEE_CRON", never)
+                .env("QUERY_RECORDS_STRANGER_CRON", never)
+                .env("QUERY_RECORDS_VISITOR_CRON", never);
+    }
+
+    /**
+     * The embedded H2 database of this gateway's data folder, as {@code GATEWAY_DB_URL}, with {@code AUTO_SERVER=TRUE}
+     * so a test can read it with this same URL while the gateway runs (the same engine and files as the default).
+     */
+    public String sharedH2Url() {
+        return "jdbc:h2:file:" + dataDir.resolve("db/gateway")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+    }
+
     public GatewayProcess env(String key, String value) {
         environment.put(key, value);
         return this;
