@@ -13,11 +13,13 @@
 # class under the Maven profile `bench` in a JVM of its own, on free ports, with a fresh data folder that
 # is deleted when the part ends (also on failure or Ctrl-C). A part that fails is reported as not measured
 # and the script exits 1 after writing the report.
-# Parts: push (PushIngestBenchmark), push-postgres (the same, -Ppostgres, small events), hr-sync (HrSyncBenchmark: full sync, then the simulator's capacity),
-#        hr-reconcile (HrSyncBenchmark: no-change reconciliation), startup (StartupBenchmark),
+# Parts: push (PushIngestBenchmark), push-postgres (the same, -Ppostgres, small events), hr-sync (HrSyncBenchmark:
+#        full sync, then the simulator's capacity, then a full sync against a platform answering after 20 ms),
+#        hr-reconcile (HrSyncBenchmark: no-change reconciliation), hr-stream (HrSyncMemoryBenchmark: 100,000 people
+#        with 100 KB photo files in a 256 MB heap), startup (StartupBenchmark),
 #        db-file (DatabaseFileGrowthBenchmark: size of gateway.mv.db under 50 pushes/s, every 30 s).
-# Options (environment): MVN_OPTS (e.g. -o, offline), BENCH_PARTS ("push hr-sync hr-reconcile startup"),
-#        BENCH_DB_MINUTES, BENCH_PEOPLE, BENCH_RECONCILE_PEOPLE, BENCH_PUSH_SECONDS, BENCH_PUSH_WARMUP_SECONDS, BENCH_STARTS,
+# Options (environment): MVN_OPTS (e.g. -o, offline), BENCH_PARTS ("push hr-sync hr-reconcile hr-stream startup db-file"),
+#        BENCH_DB_MINUTES, BENCH_PEOPLE, BENCH_RECONCILE_PEOPLE, BENCH_LATENCY_PEOPLE, BENCH_STREAM_PEOPLE, BENCH_PUSH_SECONDS, BENCH_PUSH_WARMUP_SECONDS, BENCH_STARTS,
 #        BENCH_HR_HEAP (2g: heap of the HR benchmark JVMs, which also hold the simulator's photos).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -40,17 +42,19 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 if [[ $mode == quick ]]; then
   people=${BENCH_PEOPLE:-1000}; reconcile=${BENCH_RECONCILE_PEOPLE:-10000}; starts=${BENCH_STARTS:-1}
+  latency_people=${BENCH_LATENCY_PEOPLE:-500}; stream=${BENCH_STREAM_PEOPLE:-10000}
   push_seconds=${BENCH_PUSH_SECONDS:-3}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-4}; settle=5
   db_minutes=${BENCH_DB_MINUTES:-3}
 else
   db_minutes=${BENCH_DB_MINUTES:-30}
   people=${BENCH_PEOPLE:-10000}; reconcile=${BENCH_RECONCILE_PEOPLE:-100000}; starts=${BENCH_STARTS:-3}
+  latency_people=${BENCH_LATENCY_PEOPLE:-2000}; stream=${BENCH_STREAM_PEOPLE:-100000}
   push_seconds=${BENCH_PUSH_SECONDS:-10}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-8}; settle=10
 fi
 # push-postgres (the push benchmark on PostgreSQL) joins when one answers on localhost:5432 (db gateway_test,
 # user/password gateway, as mvn -Ppostgres expects)
-default_parts="push hr-sync hr-reconcile startup db-file"
-(exec 3<>/dev/tcp/localhost/5432) 2>/dev/null && default_parts="push push-postgres hr-sync hr-reconcile startup db-file"
+default_parts="push hr-sync hr-reconcile hr-stream startup db-file"
+(exec 3<>/dev/tcp/localhost/5432) 2>/dev/null && default_parts="push push-postgres hr-sync hr-reconcile hr-stream startup db-file"
 parts=${BENCH_PARTS:-$default_parts}
 hr_heap=${BENCH_HR_HEAP:-2g}
 mvn_opts=${MVN_OPTS:-}
@@ -82,12 +86,12 @@ trap 'cleanup; exit 130' INT TERM
 # expected seconds per part on an idle 2-core machine (for the progress line; a loaded machine takes longer)
 declare -A expected
 if [[ $mode == quick ]]; then
-  expected=([push]=150 [push-postgres]=150 [hr-sync]=90 [hr-reconcile]=60 [startup]=60 [db-file]=$(( db_minutes * 60 + 90 )))
+  expected=([push]=150 [push-postgres]=150 [hr-sync]=120 [hr-reconcile]=60 [hr-stream]=120 [startup]=60 [db-file]=$(( db_minutes * 60 + 90 )))
 else
-  expected=([push]=420 [push-postgres]=420 [hr-sync]=240 [hr-reconcile]=200 [startup]=150 [db-file]=$(( db_minutes * 60 + 90 )))
+  expected=([push]=420 [push-postgres]=420 [hr-sync]=300 [hr-reconcile]=200 [hr-stream]=600 [startup]=150 [db-file]=$(( db_minutes * 60 + 90 )))
 fi
 selected=()
-for name in push push-postgres hr-sync hr-reconcile startup db-file; do
+for name in push push-postgres hr-sync hr-reconcile hr-stream startup db-file; do
   [[ " $parts " == *" $name "* ]] && selected+=("$name")
 done
 remaining_expected() { # expected seconds of the parts after $1
@@ -140,9 +144,12 @@ part push-postgres -Ppostgres -Dtest=PushIngestBenchmark -Dbench.seconds="$push_
     -Dbench.warmup-seconds="$push_warmup" -Dbench.scenarios=small
 [[ -f $out/push-benchmark-postgresql.md ]] && cat "$out/push-benchmark-postgresql.md"
 part hr-sync -Dbench=true -Dtest='HrSyncBenchmark#fullSync*+simulatorCapacity*' -Dbench.people="$people" \
-    -Dbench.jvm.args="-Xmx$hr_heap" -Dhr.sync.progress-interval=5s
+    -Dbench.latency-people="$latency_people" -Dbench.jvm.args="-Xmx$hr_heap" -Dhr.sync.progress-interval=5s
 part hr-reconcile -Dbench=true -Dtest='HrSyncBenchmark#noChange*' -Dbench.reconcile-people="$reconcile" \
     -Dbench.jvm.args="-Xmx$hr_heap"
+# the streaming HR sync in a 256 MB heap: 100,000 (10,000) people with 100 KB photo files
+part hr-stream -Dbench=true -Dtest=HrSyncMemoryBenchmark -Dbench.stream-people="$stream" -Dbench.jvm.args="-Xmx256m" \
+    -Dhr.sync.progress-interval=30s
 part startup -Dbench=true -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$settle"
 part db-file -Dbench=true -Dtest=DatabaseFileGrowthBenchmark -Dbench.db.minutes="$db_minutes"
 [[ -f $out/db-file-growth.md ]] && cat "$out/db-file-growth.md" && cp "$out/db-file-growth.md" bench/results/db-file-growth.md

@@ -1,28 +1,33 @@
 package io.sophonsight.gateway.push;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
-import org.apache.camel.http.common.HttpMessage;
+import io.sophonsight.gateway.security.RequestBodyTooLargeException;
+import io.sophonsight.gateway.security.RequestGuardFilter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
- * ({@link PushRequestFilter} has kept the HTTP binding from reading more than that), and refusing
- * an empty body (400). The bytes are also kept in the
- * exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
+ * ({@link RequestGuardFilter} hides the body of a declared length over it and ends a streamed body
+ * one byte past it, marking the request {@link RequestGuardFilter#TOO_LARGE}), and refusing an empty
+ * body (400). The bytes are also kept in the exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
  */
 @Component("pushBodyReader")
 public class PushBodyReader {
 
-    /** Exchange property with the raw bytes of the request. */
+    /** Exchange property with the raw bytes of the request (or its {@link PushBody}: the first bytes). */
     public static final String RAW_BODY = "PushRawBody";
 
     private final long maxBytes;
@@ -37,11 +42,22 @@ public class PushBodyReader {
         if (declared != null && declared > maxBytes) {
             throw tooLarge(declared);
         }
-        if (message instanceof HttpMessage http && http.getRequest() != null
-                && http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE) != null) {
-            throw tooLarge(((Number) http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE)).longValue());
+        HttpServletRequest request = message.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) != null) {
+            throw tooLarge(-1);
         }
-        byte[] bytes = bytes(message.getBody());
+        byte[] bytes;
+        try {
+            bytes = bytes(message.getBody());
+        } catch (RuntimeException e) {
+            if (RequestBodyTooLargeException.in(e) != null) {
+                throw tooLarge(-1);
+            }
+            throw e;
+        }
+        if (request != null && request.getAttribute(PushBackpressureFilter.OVER_BUDGET) instanceof PushOverloadedException busy) {
+            throw busy; // a streamed body that ran out of the in-flight budget: 503, its rest was thrown away
+        }
         if (bytes.length > maxBytes) {
             throw tooLarge(bytes.length);
         }
@@ -50,6 +66,25 @@ public class PushBodyReader {
             throw PushRejectedException.badRequest("empty body: a JSON object was expected");
         }
         return bytes;
+    }
+
+    /**
+     * The body of a large push (access records with base64 images) as a stream its parser reads as it
+     * arrives: never a copy of the whole body ({@link PushBody}). A declared length over the limit is refused
+     * (413) before anything is read; a longer stream, and a stream a filter cut short, when the parser gets
+     * there. {@code request} is the servlet request (header {@code CamelHttpServletRequest}), for the
+     * filters' verdicts.
+     */
+    public PushBody stream(@Body Object body, @Header(Exchange.CONTENT_LENGTH) Long declared,
+                           @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
+        if (declared != null && declared > maxBytes) {
+            throw tooLarge(declared);
+        }
+        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) instanceof Number size) {
+            throw tooLarge(size.longValue());
+        }
+        InputStream in = body instanceof InputStream stream ? stream : new ByteArrayInputStream(bytes(body));
+        return new PushBody(in, request, maxBytes, this::tooLarge);
     }
 
     private byte[] bytes(Object body) {
@@ -73,6 +108,8 @@ public class PushBodyReader {
                 return readLimited(in);
             }
             return body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RequestBodyTooLargeException e) {
+            throw tooLarge(-1);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the push body", e);
         }

@@ -289,6 +289,10 @@ public final class BenchReport {
         rows.add(metricRow("hr.full.rate", "HR full sync", fullNotes));
         rows.add(metricRow("hr.capacity.addOrEdit", "Simulator capacity: addOrEdit called directly", null));
         rows.add(metricRow("hr.capacity.person", "Simulator capacity: photo upload + addOrEdit directly", null));
+        rows.add(metricRow("hr.full.ratio", "HR full sync / simulator upload + addOrEdit capacity", null));
+        rows.add(metricRow("hr.full.cpu", "HR full sync: gateway CPU per person", null));
+        rows.add(metricRow("hr.latency.ratio", "HR full sync at 20 ms platform latency / ideal", null));
+        rows.add(metricRow("hr.stream.heap", "HR streaming full sync: live heap at its peak", null));
         rows.add(metricRow("hr.nochange.seconds", "No-change reconciliation: time", null));
         rows.add(metricRow("hr.nochange.calls", "No-change reconciliation: platform calls", null));
         rows.add(metricRow("hr.nochange.heap", "No-change reconciliation: peak heap", null));

@@ -34,7 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DatabaseFileGrowthBenchmark {
 
     private static final String KEY = "db-growth-" + Long.toHexString(System.nanoTime());
-    private static final String NEVER = "0 0 0 1 1 ? 2099";
     private static final long MB = 1024 * 1024;
     static final long TARGET_MB = 500;
 
@@ -50,14 +49,7 @@ class DatabaseFileGrowthBenchmark {
         GatewayProcess gateway = GatewayProcess.gateway("db-growth");
         gateway.env("GATEWAY_PUSH_KEY", KEY)
                 .env("GATEWAY_H2_COMPACTION_ENABLED", Boolean.toString(compaction))
-                .env("SIMULATOR_PUSH_INTERVAL", "0s")
-                .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
-                .env("HR_SYNC_INCREMENTAL_CRON", NEVER)
-                .env("HR_SYNC_FULL_CRON", NEVER)
-                .env("DEVICES_INVENTORY_CRON", NEVER)
-                .env("QUERY_RECORDS_EMPLOYEE_CRON", NEVER)
-                .env("QUERY_RECORDS_STRANGER_CRON", NEVER)
-                .env("QUERY_RECORDS_VISITOR_CRON", NEVER);
+                .withoutSchedules();
         Path file = gateway.dataDir().resolve("db/gateway.mv.db");
         List<long[]> curve = new ArrayList<>(); // {seconds, bytes}
         AtomicLong sent = new AtomicLong();

@@ -40,7 +40,6 @@ import static org.awaitility.Awaitility.await;
 class KillDuringPushLoadIT {
 
     private static final String KEY = "kill-during-push-" + Long.toHexString(System.nanoTime());
-    private static final String NEVER = "0 0 0 1 1 ? 2099";
 
     @Test
     void everyPushAcknowledgedBeforeAKillIsStoredExactlyOnceAndFannedOutAfterTheRestart() throws Exception {
@@ -49,21 +48,13 @@ class KillDuringPushLoadIT {
 
         // Given the packaged gateway on its embedded defaults, only the push receivers and the fan-out busy
         GatewayProcess gateway = GatewayProcess.gateway("kill-during-push");
-        String jdbcUrl = "jdbc:h2:file:" + gateway.dataDir().resolve("db/gateway")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=5000;AUTO_SERVER=TRUE";
+        String jdbcUrl = gateway.sharedH2Url();
         gateway.env("GATEWAY_PUSH_KEY", KEY)
                 .env("GATEWAY_DB_URL", jdbcUrl)
-                .env("SIMULATOR_PUSH_INTERVAL", "0s")
                 // the compaction of the H2 file rewrites chunks all through the load: the kill may land mid-rewrite
                 .env("GATEWAY_H2_COMPACTION_INTERVAL", "1s")
                 .env("GATEWAY_H2_COMPACTION_TARGET_FILL_RATE", "100")
-                .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
-                .env("HR_SYNC_INCREMENTAL_CRON", NEVER)
-                .env("HR_SYNC_FULL_CRON", NEVER)
-                .env("DEVICES_INVENTORY_CRON", NEVER)
-                .env("QUERY_RECORDS_EMPLOYEE_CRON", NEVER)
-                .env("QUERY_RECORDS_STRANGER_CRON", NEVER)
-                .env("QUERY_RECORDS_VISITOR_CRON", NEVER);
+                .withoutSchedules();
         try (gateway) {
             Duration firstStart = gateway.start().awaitReady(Duration.ofSeconds(240));
 

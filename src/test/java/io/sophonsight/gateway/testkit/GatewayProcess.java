@@ -50,6 +50,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private int managementPort = -1;
     private Process process;
     private Instant startedAt;
 
@@ -64,12 +65,14 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * A gateway on its embedded defaults, with free ports and its own data folder. The built-in simulator is
      * on unless the test points {@code SOPHONSIGHT_BASE_URL} elsewhere and sets {@code SIMULATOR_ENABLED=false}.
-     * Jolokia, where present, gets a free port too, so replicas never clash.
+     * The management port (actuator) and Jolokia get free ports too, so replicas never clash.
      */
     public static GatewayProcess gateway(String name) {
         int port = freePort();
         GatewayProcess gateway = new GatewayProcess(name, List.of(), port);
+        gateway.managementPort = freePort();
         gateway.env("SERVER_PORT", Integer.toString(port))
+                .env("MANAGEMENT_PORT", Integer.toString(gateway.managementPort))
                 .env("SIMULATOR_PORT", Integer.toString(freePort()))
                 .env("JOLOKIA_PORT", Integer.toString(freePort()))
                 .env("GATEWAY_DATA_DIR", gateway.dataDir.toString());
@@ -101,6 +104,31 @@ public final class GatewayProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Only the push receivers and the fan-out busy: no simulator pushes, HR sync, inventory or query polls
+     * on their schedules, so what a test measures is its own load.
+     */
+    public GatewayProcess withoutSchedules() {
+        String never = "0 0 0 1 1 ? 2099";
+        return env("SIMULATOR_PUSH_INTERVAL", "0s")
+                .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
+                .env("HR_SYNC_INCREMENTAL_CRON", never)
+                .env("HR_SYNC_FULL_CRON", never)
+                .env("DEVICES_INVENTORY_CRON", never)
+                .env("QUERY_RECORDS_EMPLOYEE_CRON", never)
+                .env("QUERY_RECORDS_STRANGER_CRON", never)
+                .env("QUERY_RECORDS_VISITOR_CRON", never);
+    }
+
+    /**
+     * The embedded H2 database of this gateway's data folder, as {@code GATEWAY_DB_URL}, with {@code AUTO_SERVER=TRUE}
+     * so a test can read it with this same URL while the gateway runs (the same engine and files as the default).
+     */
+    public String sharedH2Url() {
+        return "jdbc:h2:file:" + dataDir.resolve("db/gateway")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=5000;AUTO_SERVER=TRUE";
     }
 
     public GatewayProcess env(String key, String value) {
@@ -154,7 +182,7 @@ public final class GatewayProcess implements AutoCloseable {
      * answers), and returns how long the start took. Fails with the end of the log if the process died.
      */
     public Duration awaitReady(Duration timeout) {
-        String probe = arguments.contains("simulator") ? "/simulator/state" : "/actuator/health/readiness";
+        boolean simulatorOnly = arguments.contains("simulator");
         try {
             Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class)
@@ -163,7 +191,7 @@ public final class GatewayProcess implements AutoCloseable {
                             throw new IllegalStateException(name + " exited with " + process.exitValue()
                                     + ":\n" + logTail());
                         }
-                        return get(probe).statusCode() == 200;
+                        return (simulatorOnly ? get("/simulator/state") : management("/actuator/health/readiness")).statusCode() == 200;
                     });
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + logTail(), e);
@@ -215,6 +243,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     public HttpResponse<String> get(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    /** A GET on the management port (MANAGEMENT_PORT): {@code /actuator/health/readiness}, {@code /actuator/prometheus}, ... */
+    public HttpResponse<String> management(String path) throws IOException {
+        if (managementPort < 0) {
+            throw new IllegalStateException(name + " is a simulator: it has no management port");
+        }
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).GET());
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException {
