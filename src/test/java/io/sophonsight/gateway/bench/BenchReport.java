@@ -234,8 +234,17 @@ public final class BenchReport {
         if (label.startsWith("Push CPU per event")) {
             return "≤ 1.5 x";
         }
+        if (label.startsWith("HR full sync at ")) {
+            return "≥ 0.9 x ideal";
+        }
+        if (label.startsWith("HR full sync: gateway CPU")) {
+            return "";
+        }
         if (label.startsWith("HR full sync")) {
             return "≥ 80 % of upload + addOrEdit capacity";
+        }
+        if (label.startsWith("HR streaming full sync")) {
+            return "< 256 MB";
         }
         if (label.startsWith("Start-up")) {
             return "< 15 s";
