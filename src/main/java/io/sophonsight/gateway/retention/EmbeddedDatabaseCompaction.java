@@ -22,8 +22,8 @@ import org.springframework.stereotype.Component;
  * (fanned-out images, retention) leave old chunks mostly empty but still referenced, and the file only
  * grows (0.9 MB to 337 MB in 4 minutes at 50 pushes/s). This step does the rewrite the background writer
  * would: it copies the live pages of the sparsest chunks into a new chunk ({@link MVStore#compact}), after
- * which those chunks hold nothing live and H2 reuses their space (after its retention time, 45 s by
- * default). It writes through H2's normal commit path, so durability is unchanged; it never moves chunks
+ * which those chunks hold nothing live and H2 reuses their space after its retention time (the default URL
+ * sets {@code RETENTION_TIME=5000}: H2's own 45 s kept the dead chunks of 45 s of commits, which mattered more). It writes through H2's normal commit path, so durability is unchanged; it never moves chunks
  * or truncates the file (that is {@code compactFile}, which sets the retention time to 0).
  *
  * <p>Anything other than an embedded H2 file (PostgreSQL, H2 in memory or over TCP) is left alone.
