@@ -147,9 +147,10 @@ class DatabaseFileGrowthBenchmark {
         long last = curve.get(curve.size() - 1)[1];
         long growth = growthOverLast(curve, 600);
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Embedded H2 file (gateway.mv.db) at %d pushes/s for %.1f min, each push with two %d KB "
-                        + "photos; periodic compaction %s; %d sent, %d acknowledged, %d errors; load average at the end %s.%n%n",
-                rate, minutes, imageKb, compaction ? "on" : "off", sent, acknowledged, errors, loadAverage()));
+        md.append(String.format(Locale.ROOT, "Embedded H2 file (gateway.mv.db) at %d pushes/s for %.1f min, %s; periodic "
+                        + "compaction %s; %d sent, %d acknowledged, %d errors; load average at the end %s.%n%n",
+                rate, minutes, imageKb == 0 ? "no photos" : "each push with two " + imageKb + " KB photos",
+                compaction ? "on" : "off", sent, acknowledged, errors, loadAverage()));
         md.append("| minute | file MB |\n|---|---|\n");
         for (long[] p : curve) {
             md.append(String.format(Locale.ROOT, "| %.1f | %.1f |%n", p[0] / 60.0, p[1] / (double) MB));
