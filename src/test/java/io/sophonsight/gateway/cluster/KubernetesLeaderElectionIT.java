@@ -63,12 +63,19 @@ class KubernetesLeaderElectionIT {
     static void startKubernetesApi() {
         api = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
         api.init();
-        // the pods of the two replicas, as the Deployment's ReplicaSet creates them (Camel counts only listed pods as members)
+        // the pods of the two replicas as the API shows them once the kubelet runs them: Camel counts only listed,
+        // running pods as members, and only a member may lead
         try (KubernetesClient client = api.createClient()) {
             for (String pod : List.of("gateway-a", "gateway-b")) {
-                client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(pod)
-                        .withNamespace(NAMESPACE).addToLabels("app.kubernetes.io/name", "sophonsight-gateway").endMetadata()
-                        .build()).create();
+                client.pods().inNamespace(NAMESPACE).resource(new PodBuilder()
+                        .withNewMetadata().withName(pod).withNamespace(NAMESPACE)
+                        .addToLabels("app.kubernetes.io/name", "sophonsight-gateway").endMetadata()
+                        .withNewSpec().addNewContainer().withName("gateway").withImage("sophonsight-gateway").endContainer().endSpec()
+                        .withNewStatus().withPhase("Running")
+                        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                        .addNewContainerStatus().withName("gateway").withReady(true)
+                        .withNewState().withNewRunning().endRunning().endState().endContainerStatus()
+                        .endStatus().build()).create();
             }
         }
         drainRequests();

@@ -597,6 +597,26 @@ class KubernetesManifestsTest {
                 .contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError").doesNotContain("-Xmx");
     }
 
+    @Test
+    void theImageRunsSpringBootsLayeredLayoutWithTheClassDataSharingArchiveOfATrainingRun() throws IOException {
+        // Given k8s/Dockerfile
+        String text = Files.readString(K8S.resolve("Dockerfile")).replaceAll("\\\\\\n", " ");
+        Matcher training = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)").matcher(text);
+        Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (.*)$").matcher(text);
+
+        // Then the jar is extracted into Spring Boot's layers, each copied as its own image layer
+        assertThat(text).contains("java -Djarmode=tools -jar /build/app.jar extract --layers --launcher");
+        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+            assertThat(text).as("layer " + layer).containsPattern("COPY --from=build \\S+/" + layer + "/ \\./");
+        }
+        // And a training run that exits once the context is refreshed writes the archive that every start maps
+        assertThat(training.find()).as("training run with -XX:ArchiveClassesAtExit").isTrue();
+        assertThat(text).contains("-Dspring.context.exit=onRefresh");
+        assertThat(entrypoint.find()).as("ENTRYPOINT").isTrue();
+        assertThat(entrypoint.group(1)).contains("-XX:SharedArchiveFile=" + training.group(1),
+                "org.springframework.boot.loader.launch.JarLauncher");
+    }
+
     // ================================================================ rendering
 
     private static List<Map<String, Object>> render(String overlay) {
