@@ -106,6 +106,8 @@ public abstract class GatewayTestSupport {
         registry.add("push.fanout.max-attempts", () -> "3");
         // silence detection never fires on its own: tests send to direct:push-silence-check
         registry.add("push.silence.check-cron", () -> "0 0 0 1 1 ? 2099");
+        // the retention purge never fires on its own: tests send to direct:data-retention
+        registry.add("retention.cron", () -> "0 0 0 1 1 ? 2099");
         // the Jolokia agent (JMX over HTTP) on a free port of the loopback interface, never the fixed 8778
         registry.add("monitoring.jolokia.port", () -> "0");
         registry.add("monitoring.jolokia.host", () -> "127.0.0.1");

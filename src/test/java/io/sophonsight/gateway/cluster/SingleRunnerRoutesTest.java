@@ -45,6 +45,7 @@ class SingleRunnerRoutesTest extends GatewayTestSupport {
                 "access-record-poll-employee-schedule",  // quartz
                 "access-record-poll-stranger-schedule",  // quartz
                 "access-record-poll-visitor-schedule",   // quartz
+                "data-retention-schedule",               // quartz
                 "device-inventory-schedule",             // quartz
                 "hr-sync-first-run",                     // timer
                 "hr-sync-incremental-schedule",          // quartz
