@@ -50,6 +50,12 @@ public abstract class GatewayTestSupport {
     protected static final String POSTGRES_URL = System.getProperty("gateway.test.postgres-url", "");
     private static final String POSTGRES_SCHEMA = "test_" + Long.toHexString(System.currentTimeMillis());
 
+    /**
+     * How long the gateway waits for the platform's answer in tests (30 s in production), so a test of an answer
+     * that comes too late (simulator fault APPLY_THEN_LATE) waits seconds, not half a minute.
+     */
+    public static final long PLATFORM_RESPONSE_TIMEOUT_MS = 6_000;
+
     public static boolean onPostgres() {
         return !POSTGRES_URL.isBlank();
     }
@@ -82,6 +88,8 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.retry.initial-delay-ms", () -> "20");
         registry.add("sophonsight.retry.max-delay-ms", () -> "100");
         registry.add("sophonsight.retry.max-redeliveries", () -> "3");
+        registry.add("camel.component.http.response-timeout", () -> String.valueOf(PLATFORM_RESPONSE_TIMEOUT_MS));
+        registry.add("camel.component.http.so-timeout", () -> String.valueOf(PLATFORM_RESPONSE_TIMEOUT_MS));
         // access-record pollers never fire on their own: tests run them through direct:access-record-poll
         registry.add("query.records.employee.cron", () -> "0 0 0 1 1 ? 2099");
         registry.add("query.records.stranger.cron", () -> "0 0 0 1 1 ? 2099");

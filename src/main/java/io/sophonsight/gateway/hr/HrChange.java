@@ -150,5 +150,10 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
         public String path() {
             return ORG.equals(kind) ? "/openapi/v1/syncdept/delete" : "/openapi/v1/syncuser/delete";
         }
+
+        /** The same deletes, one id per call: to learn which ids a refused batch named that the platform does not hold. */
+        public List<DeleteBatch> oneByOne() {
+            return thirdIds.stream().map(id -> new DeleteBatch(kind, List.of(id))).toList();
+        }
     }
 }

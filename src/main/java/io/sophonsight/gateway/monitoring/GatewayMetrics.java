@@ -177,6 +177,26 @@ public class GatewayMetrics implements DisposableBean {
                 .increment();
     }
 
+    /** One call whose answer was lost after it was sent (it may have been applied), whatever happens next. */
+    public void countLostAnswer(@Header("SophonSightPath") String path) {
+        Counter.builder("gateway.platform.answers.lost")
+                .description("Calls to SophonSight sent without an answer coming back (broken connection after sending, "
+                        + "response timeout, HTTP 504): the platform may have applied them; by API path")
+                .tag("path", path == null ? "unknown" : path)
+                .register(registry)
+                .increment();
+    }
+
+    /** One item a flow marked uncertain after a lost answer (not repeated; an operator resolves it). */
+    public void countUncertain(String flow) {
+        Counter.builder("gateway.platform.uncertain")
+                .description("Items marked UNCERTAIN after a lost answer, by flow: not sent again automatically, "
+                        + "because a repeat could create them twice on the platform; an operator resolves them")
+                .tag("flow", flow)
+                .register(registry)
+                .increment();
+    }
+
     // ---- gauges ----
 
     double deadLettersPending(String flow) {

@@ -28,6 +28,8 @@ public class SimulatedOpenApi {
     public static final int PHOTO_NOT_FOUND = 3003;
     public static final int ORG_NOT_EMPTY = 3004;
     public static final int DELETE_LIST_SIZE = 3005;
+    /** A delete named ids the platform does not hold (only when {@link SimulatorState#setRefuseUnknownDeletes}). */
+    public static final int NOT_FOUND = 3006;
 
     static final int MAX_THIRD_ID = 100;
     static final int MAX_DELETE = 50;
@@ -97,6 +99,7 @@ public class SimulatedOpenApi {
     private Object deptDelete(JsonNode body) {
         List<String> ids = deleteList(body);
         synchronized (state) {
+            refuseUnknown(ids, "organization", id -> state.org(id) != null);
             Set<String> deleting = new HashSet<>(ids);
             for (String id : ids) {
                 boolean blocked = state.people().stream().anyMatch(p -> id.equals(p.thirdDeptId()))
@@ -150,8 +153,23 @@ public class SimulatedOpenApi {
     }
 
     private Object userDelete(JsonNode body) {
-        deleteList(body).forEach(state::removePerson);
+        List<String> ids = deleteList(body);
+        synchronized (state) {
+            refuseUnknown(ids, "person", id -> state.person(id) != null);
+            ids.forEach(state::removePerson);
+        }
         return null;
+    }
+
+    /** A strict platform refuses the whole delete when one id is unknown (see {@link SimulatorState#setRefuseUnknownDeletes}). */
+    private void refuseUnknown(List<String> ids, String kind, java.util.function.Predicate<String> held) {
+        if (!state.refusesUnknownDeletes()) {
+            return;
+        }
+        List<String> unknown = ids.stream().filter(held.negate()).toList();
+        if (!unknown.isEmpty()) {
+            throw new Refusal(NOT_FOUND, "no such " + kind + ": " + String.join(",", unknown));
+        }
     }
 
     // ---- 3.3 visitors ----

@@ -6,13 +6,23 @@ import java.util.List;
 /**
  * Faults the simulator injects into open API calls on request, so tests and benchmarks can
  * prove what the gateway does when the platform fails: HTTP errors, dropped connections,
- * slowness, business refusals. A fault matches calls whose path starts with {@code pathPrefix}
- * (empty = all), lets the first {@code after} matching calls through, then hits the next
- * {@code times} calls ({@code -1} = until cleared).
+ * slowness, business refusals, and answers lost after the call was applied. A fault matches
+ * calls whose path starts with {@code pathPrefix} (empty = all), lets the first {@code after}
+ * matching calls through, then hits the next {@code times} calls ({@code -1} = until cleared).
  */
 public class SimulatorFaults {
 
-    public enum Mode { HTTP_ERROR, DROP, DELAY, BUSINESS }
+    /**
+     * HTTP_ERROR, DROP, BUSINESS fire before the call is applied (nothing changes on the platform); DELAY
+     * waits {@code delayMs}, then applies and answers. APPLY_THEN_DROP applies the call (or refuses it, as
+     * usual) and closes the connection without an answer; APPLY_THEN_LATE applies it and answers only after
+     * {@code delayMs} (default {@link #LATE_DEFAULT_MS}, past the gateway's default 30 s response timeout):
+     * the caller cannot tell whether its call took effect.
+     */
+    public enum Mode { HTTP_ERROR, DROP, DELAY, BUSINESS, APPLY_THEN_DROP, APPLY_THEN_LATE }
+
+    /** Delay of APPLY_THEN_LATE when none is given: just past the gateway's default response timeout (30 s). */
+    public static final long LATE_DEFAULT_MS = 31_000;
 
     public static final class Fault {
         final Mode mode;
@@ -35,7 +45,7 @@ public class SimulatorFaults {
             this.httpStatus = httpStatus <= 0 ? 503 : httpStatus;
             this.status = status == 0 ? 9999 : status;
             this.message = message == null ? "injected failure" : message;
-            this.delayMs = delayMs;
+            this.delayMs = mode == Mode.APPLY_THEN_LATE && delayMs <= 0 ? LATE_DEFAULT_MS : delayMs;
             this.matchField = matchField;
             this.matchValue = matchValue;
         }

@@ -38,6 +38,7 @@ public class SimulatorState {
     private final List<AccessRecord> records = new ArrayList<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1000);
+    private volatile boolean refuseUnknownDeletes;
 
     long nextId() {
         return ids.incrementAndGet();
@@ -60,6 +61,21 @@ public class SimulatorState {
         devices.clear();
         records.clear();
         calls.clear();
+        refuseUnknownDeletes = false;
+    }
+
+    /**
+     * How deletes of ids the platform does not hold are answered. The spec is silent: by default they succeed
+     * (nothing to delete); switched on, the whole call is refused with NOT_FOUND and nothing is deleted, as a
+     * stricter platform may do, e.g. when a delete is sent again after its first answer was lost. Back to the
+     * default on {@link #reset()}.
+     */
+    public void setRefuseUnknownDeletes(boolean refuse) {
+        this.refuseUnknownDeletes = refuse;
+    }
+
+    public boolean refusesUnknownDeletes() {
+        return refuseUnknownDeletes;
     }
 
     // ---- organisations ----

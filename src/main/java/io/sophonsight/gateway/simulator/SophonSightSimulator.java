@@ -172,8 +172,9 @@ public class SophonSightSimulator implements AutoCloseable {
             state.countCall(path);
             JsonNode json = parse(body);
             SimulatorFaults.Fault fault = faults.next(path, json);
-            if (fault != null) {
-                switch (fault.mode()) {
+            SimulatorFaults.Mode mode = fault == null ? null : fault.mode();
+            if (mode != null) {
+                switch (mode) {
                     case DROP -> {
                         return; // close without an answer: the caller sees a broken connection
                     }
@@ -186,33 +187,63 @@ public class SophonSightSimulator implements AutoCloseable {
                         return;
                     }
                     case DELAY -> sleep(fault.delayMs());
+                    default -> { } // the APPLY_THEN_* faults act once the call is applied
                 }
             }
-            int authStatus = authenticate(path, body, json, query(http.getRequestURI(), "token"));
-            if (authStatus != 0) {
-                sendEnvelope(http, authStatus, authMessage(authStatus), null);
+            Reply reply = apply(path, body, json, query(http.getRequestURI(), "token"));
+            if (mode == SimulatorFaults.Mode.APPLY_THEN_DROP) {
+                LOG.debug("Simulator applied {} and drops the connection without an answer", path);
                 return;
             }
+            if (mode == SimulatorFaults.Mode.APPLY_THEN_LATE) {
+                LOG.debug("Simulator applied {} and answers in {} ms", path, fault.delayMs());
+                sleep(fault.delayMs());
+            }
             try {
-                if ("/openapi/v1/pic/download".equals(path)) {
-                    byte[] photo = api.download(json);
-                    if (downloadAsEnvelope) {
-                        sendEnvelope(http, 0, "SUCCESS", Map.of("photoId", json.path("photoId").asText(),
-                                "photoByteStr", Base64.getEncoder().encodeToString(photo)));
-                    } else {
-                        String id = json.path("photoId").asText().toLowerCase();
-                        sendBytes(http, 200, id.endsWith(".png") ? "image/png" : "image/jpeg", photo);
-                    }
-                    return;
-                }
-                sendEnvelope(http, 0, "SUCCESS", api.call(path, json));
-            } catch (SimulatedOpenApi.Refusal refusal) {
-                sendEnvelope(http, refusal.status, refusal.getMessage(), null);
+                sendBytes(http, reply.httpStatus(), reply.contentType(), reply.bytes());
+            } catch (IOException e) {
+                // a late answer: the caller has usually given up and closed the connection by now
+                LOG.debug("Simulator could not deliver the answer to {}: {}", path, e.toString());
             }
         } catch (RuntimeException e) {
             LOG.warn("Simulator failed to answer {}: {}", http.getRequestURI().getPath(), e.toString());
             sendJson(http, 500, Map.of("status", 500, "message", "simulator error"));
         }
+    }
+
+    /** An answer ready to send: computed (and the call applied) before it is sent, or lost. */
+    private record Reply(int httpStatus, String contentType, byte[] bytes) { }
+
+    /** Authenticates and applies one open API call; the answer it would send. */
+    private Reply apply(String path, byte[] body, JsonNode json, String token) throws IOException {
+        int authStatus = authenticate(path, body, json, token);
+        if (authStatus != 0) {
+            return envelope(authStatus, authMessage(authStatus), null);
+        }
+        try {
+            if ("/openapi/v1/pic/download".equals(path)) {
+                byte[] photo = api.download(json);
+                if (downloadAsEnvelope) {
+                    return envelope(0, "SUCCESS", Map.of("photoId", json.path("photoId").asText(),
+                            "photoByteStr", Base64.getEncoder().encodeToString(photo)));
+                }
+                String id = json.path("photoId").asText().toLowerCase();
+                return new Reply(200, id.endsWith(".png") ? "image/png" : "image/jpeg", photo);
+            }
+            return envelope(0, "SUCCESS", api.call(path, json));
+        } catch (SimulatedOpenApi.Refusal refusal) {
+            return envelope(refusal.status, refusal.getMessage(), null);
+        }
+    }
+
+    private Reply envelope(int status, String message, Object data) throws IOException {
+        Map<String, Object> envelope = new LinkedHashMap<>();
+        envelope.put("status", status);
+        envelope.put("message", message);
+        if (data != null) {
+            envelope.put("data", data);
+        }
+        return new Reply(200, "application/json;charset=UTF-8", mapper.writeValueAsBytes(envelope));
     }
 
     /** Spec §1: the token must equal MD5(path + exact body + secret); appkey known; time within ±5 minutes. */
@@ -270,6 +301,12 @@ public class SophonSightSimulator implements AutoCloseable {
                         body.path("startTime").asLong(System.currentTimeMillis() - 3_600_000L),
                         body.path("endTime").asLong(System.currentTimeMillis())));
                 case "POST /simulator/faults" -> addFault(body);
+                case "POST /simulator/settings" -> {
+                    if (body.has("refuseUnknownDeletes")) {
+                        state.setRefuseUnknownDeletes(body.path("refuseUnknownDeletes").asBoolean());
+                    }
+                    yield Map.of("refuseUnknownDeletes", state.refusesUnknownDeletes());
+                }
                 case "DELETE /simulator/faults" -> {
                     faults.clear();
                     yield Map.of("faults", 0);
@@ -373,13 +410,8 @@ public class SophonSightSimulator implements AutoCloseable {
     }
 
     private void sendEnvelope(HttpExchange http, int status, String message, Object data) throws IOException {
-        Map<String, Object> envelope = new LinkedHashMap<>();
-        envelope.put("status", status);
-        envelope.put("message", message);
-        if (data != null) {
-            envelope.put("data", data);
-        }
-        sendJson(http, 200, envelope);
+        Reply reply = envelope(status, message, data);
+        sendBytes(http, reply.httpStatus(), reply.contentType(), reply.bytes());
     }
 
     private void sendJson(HttpExchange http, int httpStatus, Object body) throws IOException {

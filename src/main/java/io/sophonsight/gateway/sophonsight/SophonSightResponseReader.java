@@ -75,6 +75,38 @@ public class SophonSightResponseReader {
     }
 
     /**
+     * Whether a transport failure happened before the request left the gateway (connection refused, connect
+     * timeout, no pooled connection in time, unknown host, TLS handshake): then the platform certainly did not
+     * apply it. Any other failure (broken connection, response timeout) may come after the platform applied it.
+     */
+    public boolean neverSent(Exception failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof javax.net.ssl.SSLHandshakeException
+                    || t instanceof org.apache.hc.client5.http.ConnectTimeoutException
+                    || t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
+                    || t instanceof org.apache.hc.client5.http.UnsupportedSchemeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Camel step when the request was sent but its answer never came ({@code cause}: the transport failure) or a
+     * proxy answered 504 ({@code httpStatus}): the typed failure, which the call step retries unless the caller
+     * said a repeat could create something twice.
+     */
+    public void answerLost(String path, Integer httpStatus, Exception cause) {
+        if (httpStatus != null) { // an answer came (504): any exception seen here is an older one of the caller's
+            throw new SophonSightAnswerLostException(path, httpStatus, "HTTP " + httpStatus, null);
+        }
+        String reason = cause == null ? "no answer"
+                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
+        throw new SophonSightAnswerLostException(path, -1, reason, cause);
+    }
+
+    /**
      * Camel step of {@code sophonsight-call}: rethrows the failure of the attempts with the error-handler
      * marks cleared, so the calling flow's own onException / routeConfiguration handles it like any
      * other failure of one of its steps (instead of treating it as already handled and exhausted).

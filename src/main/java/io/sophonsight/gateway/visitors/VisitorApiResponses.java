@@ -62,7 +62,8 @@ public class VisitorApiResponses {
         String status = String.valueOf(row.get("status"));
         int code = switch (status) {
             case VisitorRegistrationLifecycle.REGISTERED -> 201;
-            case VisitorRegistrationLifecycle.PENDING -> 202;
+            // not final yet: waiting for the platform, or for an operator to check a lost answer; never send it again
+            case VisitorRegistrationLifecycle.PENDING, VisitorRegistrationLifecycle.UNCERTAIN -> 202;
             case VisitorRegistrationLifecycle.REJECTED -> 422;
             default -> 502;
         };
@@ -86,6 +87,23 @@ public class VisitorApiResponses {
         @SuppressWarnings("unchecked")
         Map<String, Object> row = (Map<String, Object>) body;
         return registration(row);
+    }
+
+    /**
+     * Answer of a resolution that changed nothing ({@code row}: the registration, null when unknown): {@code httpStatus}
+     * 404 unknown id, 409 not UNCERTAIN (resolved already, or never uncertain), with the reason.
+     */
+    public Map<String, Object> resolutionRefused(Map<String, Object> row, String id) {
+        if (row == null) {
+            Map<String, Object> body = error("no visitor registration with id " + id);
+            body.put("httpStatus", 404);
+            return body;
+        }
+        Map<String, Object> body = error("visitor registration " + id + " is " + row.get("status")
+                + ", not UNCERTAIN: only a registration whose visitor/add answer was lost is resolved by an operator");
+        body.put("httpStatus", 409);
+        body.put("registration", registration(row));
+        return body;
     }
 
     /** Error step for a request that failed validation: 400 with one reason per field. */

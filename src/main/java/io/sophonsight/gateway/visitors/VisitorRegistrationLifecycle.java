@@ -28,6 +28,9 @@ import org.springframework.stereotype.Component;
  *   <li>{@code REGISTERED}: the platform added the visitor</li>
  *   <li>{@code REJECTED}: the platform refused the visitor (business error); never retried</li>
  *   <li>{@code FAILED}: the gateway gave up (platform unreachable until the deadline, photo lost)</li>
+ *   <li>{@code UNCERTAIN}: visitor/add was sent but its answer was lost; the platform may hold the visitor.
+ *       Never sent again automatically (it would add a second visitor); an operator checks the platform and
+ *       resolves it: REGISTERED, or PENDING to send it again</li>
  * </ul>
  * The routes write these values with the SQL of {@code visitors.sql.*}; this bean only decides them and
  * hands them over as headers, so the SQL stays readable and replaceable.
@@ -41,6 +44,7 @@ public class VisitorRegistrationLifecycle {
     public static final String REGISTERED = "REGISTERED";
     public static final String REJECTED = "REJECTED";
     public static final String FAILED = "FAILED";
+    public static final String UNCERTAIN = "UNCERTAIN";
 
     /** Headers the routes and the SQL of {@code visitors.sql.*} use. */
     public static final String ID = "VisitorRegistrationId";
@@ -194,6 +198,35 @@ public class VisitorRegistrationLifecycle {
         outcome(exchange, PENDING, "waiting for the platform, attempt " + attempts + " failed: " + cause, null, null, next);
     }
 
+    /** Why a registration is UNCERTAIN, in words an operator can act on ({@code cause}: the lost answer's failure). */
+    public String uncertainReason(String cause) {
+        return truncate("visitor/add was sent but its answer was lost (" + cause + "): the platform may or may not hold "
+                + "the visitor, and sending it again could add a second one. Check the platform's visitor list, then "
+                + "resolve this registration as registered or to be sent again");
+    }
+
+    /**
+     * An operator's verdict on an UNCERTAIN registration ({@code onPlatform}: "true" the visitor is on the platform,
+     * "false" it is not): REGISTERED, or PENDING to send it again.
+     */
+    public String resolvedStatus(String onPlatform) {
+        if ("true".equalsIgnoreCase(onPlatform)) {
+            return REGISTERED;
+        }
+        if ("false".equalsIgnoreCase(onPlatform)) {
+            return PENDING;
+        }
+        throw VisitorValidationException.of("onPlatform", "must be true (the visitor is on the platform) or false "
+                + "(it is not: send it again)");
+    }
+
+    /** The status reason an operator's resolution leaves on the registration. */
+    public String resolvedReason(String status) {
+        return REGISTERED.equals(status)
+                ? "resolved by an operator: the visitor was found on the platform after a lost visitor/add answer"
+                : "resolved by an operator: the visitor was not on the platform after a lost visitor/add answer; sent again";
+    }
+
     /** Camel step when the kept photo cannot be read any more: nothing left to upload. */
     public void photoLost(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
@@ -232,8 +265,8 @@ public class VisitorRegistrationLifecycle {
                 in.setHeader(REQUEST_STATUS, "DONE");
                 in.setHeader(REQUEST_REASON, null);
             }
-            case PENDING -> {
-                in.setHeader(REQUEST_STATUS, PENDING);
+            case PENDING, UNCERTAIN -> {
+                in.setHeader(REQUEST_STATUS, status);
                 in.setHeader(REQUEST_REASON, truncate(reason));
             }
             default -> {

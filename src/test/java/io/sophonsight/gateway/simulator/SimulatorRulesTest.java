@@ -6,7 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Each rule of the simulated platform accepts the valid call and refuses each violation, over real HTTP.
@@ -214,6 +217,92 @@ class SimulatorRulesTest extends GatewayTestSupport {
                 .containsExactly("PENDING_AUDIT", "APPROVED");
     }
 
+    // ------------------------------------------------------------------ lost answers
+    @Test
+    void applyThenDropAddsTheVisitorButClosesTheConnectionWithoutAnAnswer() throws Exception {
+        // Given a visitor with an uploaded photo, and a fault that loses the next visitor/add answer
+        Map<String, Object> visitor = visitor(upload());
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_DROP, VISITOR, 0, 1, 0, 0,
+                null, 0, null, null));
+        long lostBefore = simulator.faults().injected(SimulatorFaults.Mode.APPLY_THEN_DROP);
+        SophonSightSigner.SignedRequest request = signer.sign(VISITOR, visitor);
+
+        // When the visitor is added, Then the caller gets no answer at all
+        assertThatThrownBy(() -> post(VISITOR, request.token(), request.body())).isInstanceOf(IOException.class);
+
+        // And yet the platform holds the visitor: the call was applied before the answer was lost
+        assertThat(simulator.state().visitors()).extracting(SimulatorState.Visitor::name).containsExactly("王五");
+        assertThat(simulator.faults().injected(SimulatorFaults.Mode.APPLY_THEN_DROP) - lostBefore).isEqualTo(1);
+
+        // And a refused call loses its answer the same way, without being applied
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_DROP, ADD_USER, 0, 1, 0, 0,
+                null, 0, null, null));
+        SophonSightSigner.SignedRequest refused = signer.sign(ADD_USER, person("E1", "NO-DEPT", ""));
+        assertThatThrownBy(() -> post(ADD_USER, refused.token(), refused.body())).isInstanceOf(IOException.class);
+        assertThat(simulator.state().person("E1")).isNull();
+
+        // And the fault was used up: the next call is answered as usual
+        assertThat(status(signed(VISITOR, visitor))).isZero();
+        assertThat(simulator.state().visitors()).hasSize(2);
+    }
+
+    @Test
+    void applyThenLateAddsThePersonAndAnswersOnlyAfterTheCallerGaveUp() throws Exception {
+        // Given a department, and a fault that answers the next person addOrEdit 2 s late
+        signed(ADD_DEPT, dept("D1", ""));
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_LATE, ADD_USER, 0, 1, 0, 0,
+                null, 2_000, null, null));
+        SophonSightSigner.SignedRequest request = signer.sign(ADD_USER, person("E1", "D1", ""));
+
+        // When a caller waits at most 500 ms for the answer, Then it times out
+        HttpRequest call = HttpRequest.newBuilder(URI.create(simulatorUrl(ADD_USER) + "?token=" + request.token()))
+                .timeout(Duration.ofMillis(500)).header("Content-Type", "application/json;charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(request.body())).build();
+        assertThatThrownBy(() -> http.send(call, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+
+        // And the platform already holds the person
+        assertThat(simulator.state().person("E1")).isNotNull();
+
+        // And a caller that waits long enough gets the (late) answer of an applied call
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_LATE, ADD_USER, 0, 1, 0, 0,
+                null, 300, null, null));
+        long started = System.nanoTime();
+        JsonNode late = signed(ADD_USER, person("E2", "D1", ""));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        assertThat(status(late)).isZero();
+        assertThat(late.path("data").path("thirdid").asText()).isEqualTo("E2");
+
+        // And without a delay of its own, the late answer comes after the gateway's default response timeout (30 s)
+        assertThat(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_LATE, "", 0, 1, 0, 0, null, 0, null, null)
+                .delayMs()).isGreaterThan(30_000);
+    }
+
+    @Test
+    void aStrictPlatformRefusesDeletesOfIdsItDoesNotHold() throws Exception {
+        // Given two people, and a platform that refuses deletes of unknown ids
+        signed(ADD_DEPT, dept("D1", ""));
+        signed(ADD_USER, person("E1", "D1", ""));
+        signed(ADD_USER, person("E2", "D1", ""));
+        simulator.state().setRefuseUnknownDeletes(true);
+
+        // When a delete names one person it holds and one it does not, Then the whole call is refused
+        JsonNode refused = signed(DELETE_USER, Map.of("thirdIds", List.of("E1", "GONE")));
+        assertThat(status(refused)).isEqualTo(SimulatedOpenApi.NOT_FOUND);
+        assertThat(refused.path("message").asText()).contains("GONE");
+        assertThat(simulator.state().people()).hasSize(2);
+
+        // And deletes of held ids go through; unknown organisations are refused the same way
+        assertThat(status(signed(DELETE_USER, Map.of("thirdIds", List.of("E1", "E2"))))).isZero();
+        assertThat(status(signed(DELETE_DEPT, Map.of("thirdIds", List.of("D1", "D-GONE"))))).isEqualTo(SimulatedOpenApi.NOT_FOUND);
+        assertThat(simulator.state().org("D1")).isNotNull();
+
+        // And a reset brings back the default: deleting an unknown id succeeds
+        simulator.state().reset();
+        assertThat(simulator.state().refusesUnknownDeletes()).isFalse();
+        assertThat(status(signed(DELETE_USER, Map.of("thirdIds", List.of("GONE"))))).isZero();
+    }
+
     // ------------------------------------------------------------------ queries
     @Test
     void deviceSearchPagesWithDefaultsAndFilters() throws Exception {
@@ -303,6 +392,16 @@ class SimulatorRulesTest extends GatewayTestSupport {
         fields.put("thirdDeptId", dept);
         fields.put("facePicture", photoId);
         return fields;
+    }
+
+    private static Map<String, Object> visitor(String photoId) {
+        long start = System.currentTimeMillis() + 3_600_000;
+        Map<String, Object> visitor = new LinkedHashMap<>();
+        visitor.put("name", "王五");
+        visitor.put("startTime", start);
+        visitor.put("endTime", start + 7_200_000);
+        visitor.put("photoId", photoId);
+        return visitor;
     }
 
     private static List<String> ids(String prefix, int count) {

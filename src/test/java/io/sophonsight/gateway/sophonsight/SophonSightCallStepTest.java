@@ -8,6 +8,8 @@ import java.util.Map;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.simulator.SimulatorFaults;
 import org.apache.camel.CamelExecutionException;
@@ -15,6 +17,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,6 +29,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SophonSightCallStepTest extends GatewayTestSupport {
 
     private static final String ADD_DEPT = "/openapi/v1/syncdept/addOrEdit";
+
+    @Autowired
+    private MeterRegistry meters;
+
+    private double lostAnswers(String path) {
+        Counter counter = meters.find("gateway.platform.answers.lost").tag("path", path).counter();
+        return counter == null ? 0 : counter.count();
+    }
 
     private Object call(String path, Map<String, ?> fields) {
         return producer.requestBodyAndHeader("direct:sophonsight-call", fields, SophonSightSigner.PATH_HEADER, path);
@@ -160,6 +171,65 @@ class SophonSightCallStepTest extends GatewayTestSupport {
     }
 
     @Test
+    void lostAnswerOfARepeatableCallIsCountedAndRetriedWithoutCreatingTwice() {
+        // Given a platform that applies the next addOrEdit and then drops the connection without an answer
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_DROP, ADD_DEPT, 0, 1, 0, 0,
+                null, 0, null, null));
+        double lostBefore = lostAnswers(ADD_DEPT);
+
+        // When a department is sent (addOrEdit by thirdId: a repeat edits the same department)
+        Object data = call(ADD_DEPT, dept("D-10", "Canteen", ""));
+
+        // Then the retry got the answer, the platform holds one department, and the lost answer is counted
+        assertThat(((Number) ((Map<?, ?>) data).get("id")).longValue()).isEqualTo(simulator.state().org("D-10").id());
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(2);
+        assertThat(simulator.state().orgs()).hasSize(1);
+        assertThat(lostAnswers(ADD_DEPT) - lostBefore).isEqualTo(1.0);
+    }
+
+    @Test
+    void lostAnswerIsNotSentAgainWhenTheCallerForbidsARepeat() {
+        // Given a platform that applies the next call and then drops the connection
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_DROP, ADD_DEPT, 0, 1, 0, 0,
+                null, 0, null, null));
+
+        // When a caller that must not repeat the call (SophonSightRepeatIfAnswerLost = false) sends it
+        assertThatThrownBy(() -> producer.requestBodyAndHeaders("direct:sophonsight-call", dept("D-11", "Garage", ""),
+                Map.of(SophonSightSigner.PATH_HEADER, ADD_DEPT, "SophonSightRepeatIfAnswerLost", false)))
+                // Then it gets the typed "answer lost" failure after the one call that was applied
+                .cause().isInstanceOfSatisfying(SophonSightAnswerLostException.class, e -> {
+                    assertThat(e.getPath()).isEqualTo(ADD_DEPT);
+                    assertThat(e.getMessage()).contains("may have been applied");
+                });
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(1);
+        assertThat(simulator.state().org("D-11")).isNotNull();
+    }
+
+    @Test
+    void gatewayTimeoutFromAProxyIsALostAnswerButOtherServerErrorsAreNot() {
+        // Given a proxy in front of the platform that answers 504 (it gave up waiting for the platform)
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, 1, 504, 0,
+                null, 0, null, null));
+        double lostBefore = lostAnswers(ADD_DEPT);
+
+        // When a call that must not be repeated is sent, Then it fails as a lost answer, not sent again
+        assertThatThrownBy(() -> producer.requestBodyAndHeaders("direct:sophonsight-call", dept("D-12", "Dock", ""),
+                Map.of(SophonSightSigner.PATH_HEADER, ADD_DEPT, "SophonSightRepeatIfAnswerLost", false)))
+                .cause().isInstanceOfSatisfying(SophonSightAnswerLostException.class,
+                        e -> assertThat(e.getStatus()).isEqualTo(504));
+        assertThat(simulator.state().calls(ADD_DEPT)).isEqualTo(1);
+        assertThat(lostAnswers(ADD_DEPT) - lostBefore).isEqualTo(1.0);
+
+        // And a 503 (the platform said it did not take the call) is retried as before, even for such a caller
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, ADD_DEPT, 0, 1, 503, 0,
+                null, 0, null, null));
+        producer.requestBodyAndHeaders("direct:sophonsight-call", dept("D-13", "Dock", ""),
+                Map.of(SophonSightSigner.PATH_HEADER, ADD_DEPT, "SophonSightRepeatIfAnswerLost", false));
+        assertThat(simulator.state().org("D-13")).isNotNull();
+        assertThat(lostAnswers(ADD_DEPT) - lostBefore).isEqualTo(1.0);
+    }
+
+    @Test
     void connectionRefusedIsRetriedThenFailsWithoutLeakingSecretOrToken() throws Exception {
         // Given a platform address where nothing listens, and the call step's logs captured
         int deadPort;
@@ -178,8 +248,11 @@ class SophonSightCallStepTest extends GatewayTestSupport {
             // When a call is made
             assertThatThrownBy(() -> call(ADD_DEPT, dept("D-7", "Nowhere", "")))
                     // Then it fails as unavailable after the retries
-                    .cause().isInstanceOfSatisfying(SophonSightUnavailableException.class,
-                            e -> assertThat(e.getStatus()).isEqualTo(-1));
+                    .cause().isInstanceOfSatisfying(SophonSightUnavailableException.class, e -> {
+                        assertThat(e.getStatus()).isEqualTo(-1);
+                        // never sent, so certainly not applied: not a lost answer
+                        assertThat(e).isNotInstanceOf(SophonSightAnswerLostException.class);
+                    });
         } finally {
             root.detachAppender(logs);
             AdviceWith.adviceWith(camelContext, "sophonsight-exchange", advice ->

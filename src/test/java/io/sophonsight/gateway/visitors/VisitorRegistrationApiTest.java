@@ -261,6 +261,100 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
     }
 
     @Test
+    void lostVisitorAddAnswerMakesTheRegistrationUncertainAndNeverAddsASecondVisitor() {
+        // Given a platform that adds the next visitor and then drops the connection without an answer
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_DROP, VISITOR_ADD, 0, 1, 0, 0,
+                null, 0, null, null));
+        double uncertainBefore = uncertainCount();
+
+        // When a visitor is posted
+        Answer answer = postJson(visitor("Lost Answer", image("png", 21)));
+
+        // Then the platform holds the visitor once: visitor/add was not sent a second time
+        assertThat(simulator.state().visitors()).hasSize(1);
+
+        // And the gateway answers 202 UNCERTAIN with what to do, after exactly one visitor/add
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat(answer.body()).containsEntry("status", "UNCERTAIN").containsEntry("nextAttemptAt", null);
+        assertThat((String) answer.body().get("statusReason")).contains("answer was lost").contains("Check the platform");
+        String id = (String) answer.body().get("id");
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+        assertThat(onlyVisitorOnPlatform().name()).isEqualTo("Lost Answer");
+
+        // And operators see it: a dead letter of visitor-register naming the registration, and the metric
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dead_letter WHERE flow = 'visitor-register' AND payload_ref = ?",
+                Integer.class, id)).isEqualTo(1);
+        assertThat(uncertainCount() - uncertainBefore).isEqualTo(1.0);
+
+        // When the retry runs, Then it leaves the uncertain registration alone: still one visitor on the platform
+        retryNow();
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+        assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
+
+        // And nobody without the API key can resolve it
+        assertThat(resolveWithoutKey(id, false).status()).isEqualTo(401);
+        assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
+
+        // When an operator found the visitor on the platform and says so
+        Answer resolved = resolve(id, true);
+
+        // Then the registration is REGISTERED, nothing was sent, and a second resolution is refused with 409
+        assertThat(resolved.status()).isEqualTo(201);
+        assertThat(resolved.body()).containsEntry("status", "REGISTERED");
+        assertThat(resolved.body().get("registeredAt")).isNotNull();
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+        assertThat(simulator.state().visitors()).hasSize(1);
+        Answer again = resolve(id, false);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat((String) again.body().get("error")).contains("REGISTERED");
+        assertThat(simulator.state().visitors()).hasSize(1);
+    }
+
+    @Test
+    void visitorAddAnsweredAfterTheResponseTimeoutIsUncertainToo() {
+        // Given a platform that adds the next visitor but answers only after the gateway stopped waiting
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_LATE, VISITOR_ADD, 0, 1, 0, 0,
+                null, PLATFORM_RESPONSE_TIMEOUT_MS + 1_000, null, null));
+
+        // When a visitor is posted
+        Answer answer = postJson(visitor("Late Answer", image("png", 22)));
+        assertThat(simulator.state().visitors()).hasSize(1);
+
+        // Then it is UNCERTAIN, and the platform holds exactly one visitor (no second visitor/add)
+        assertThat(answer.status()).isEqualTo(202);
+        assertThat(answer.body()).containsEntry("status", "UNCERTAIN");
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+        assertThat(onlyVisitorOnPlatform().name()).isEqualTo("Late Answer");
+        retryNow();
+        assertThat(simulator.state().visitors()).hasSize(1);
+    }
+
+    @Test
+    void uncertainVisitorTheOperatorDidNotFindIsSentAgainOnce() {
+        // Given a connection dropped before the platform took visitor/add: to the gateway, an answer lost like any other
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.DROP, VISITOR_ADD, 0, 1, 0, 0,
+                null, 0, null, null));
+        Answer answer = postJson(visitor("Not There", image("png", 23)));
+        assertThat(answer.body()).containsEntry("status", "UNCERTAIN");
+        assertThat(simulator.state().visitors()).isEmpty();
+        String id = (String) answer.body().get("id");
+
+        // When an operator checked the platform, did not find the visitor, and asks for it to be sent again
+        Answer resolved = resolve(id, false);
+
+        // Then it is sent once more with the photo uploaded the first time, and registered
+        assertThat(resolved.status()).isEqualTo(201);
+        assertThat(resolved.body()).containsEntry("status", "REGISTERED");
+        assertThat(onlyVisitorOnPlatform().photoId()).isEqualTo(answer.body().get("photoId"));
+        assertThat(simulator.state().calls(UPLOAD)).isEqualTo(1);
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(2);
+
+        // And a verdict other than true/false is refused with 400, an unknown id with 404
+        assertThat(resolve(id, "maybe").status()).isEqualTo(400);
+        assertThat(resolve("no-such-registration", true).status()).isEqualTo(404);
+    }
+
+    @Test
     void photoUploadedBeforeThePlatformFailedIsNotUploadedAgain() {
         // Given a platform whose visitor/add is down while pic/upload works
         simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.HTTP_ERROR, VISITOR_ADD, 0, -1, 503, 0,

@@ -157,6 +157,34 @@ class VisitorRequestTableTest extends VisitorTestSupport {
     }
 
     @Test
+    void lostVisitorAddAnswerMarksTheRowUncertainUntilAnOperatorResolvesIt() {
+        // Given a platform that adds the next visitor and then drops the connection without an answer
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_LATE, VISITOR_ADD, 0, 1, 0, 0,
+                null, PLATFORM_RESPONSE_TIMEOUT_MS + 1_000, null, null));
+        long id = insertValidRequest("Uncertain Row", image("png", 27));
+
+        // When the intake polls the table
+        pollIntakeNow();
+
+        // Then the row is UNCERTAIN with the reason, and the platform holds the visitor once
+        Map<String, Object> row = requestRow(id);
+        assertThat(row.get("status")).isEqualTo("UNCERTAIN");
+        assertThat((String) row.get("status_reason")).contains("answer was lost");
+        assertThat(onlyVisitorOnPlatform().name()).isEqualTo("Uncertain Row");
+
+        // And neither the retry nor another poll sends it again
+        retryNow();
+        pollIntakeNow();
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
+
+        // When an operator finds the visitor on the platform and resolves the registration, Then the row is DONE
+        Answer resolved = resolve((String) row.get("registration_id"), true);
+        assertThat(resolved.body()).containsEntry("status", "REGISTERED");
+        assertThat(requestRow(id).get("status")).isEqualTo("DONE");
+        assertThat(simulator.state().visitors()).hasSize(1);
+    }
+
+    @Test
     void rowSeenAgainAfterItsMarkingWasLostIsNotRegisteredTwice() {
         // Given a row that was registered, but whose DONE mark was lost (e.g. the database failed right then)
         long id = insertValidRequest("Once Only", image("png", 26));

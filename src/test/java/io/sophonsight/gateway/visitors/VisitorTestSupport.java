@@ -43,6 +43,9 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
     @Autowired
     protected VisitorPhotoStore photoStore;
 
+    @Autowired
+    protected io.micrometer.core.instrument.MeterRegistry meters;
+
     /** Every test starts without registrations or requests, so no earlier pending row is retried by surprise. */
     @BeforeEach
     void cleanVisitorTables() {
@@ -119,6 +122,29 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
 
     Answer get(String id) {
         return send(apiRequest("/api/visitors/" + id).GET());
+    }
+
+    /** An operator's resolution of an UNCERTAIN registration: the visitor is on the platform (true) or not (false). */
+    Answer resolve(String id, boolean onPlatform) {
+        return resolve(id, String.valueOf(onPlatform));
+    }
+
+    Answer resolve(String id, String onPlatform) {
+        return send(apiRequest("/api/visitors/" + id + "/resolution?onPlatform=" + onPlatform)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** The same resolution without the API key, as an unauthenticated caller would send it. */
+    Answer resolveWithoutKey(String id, boolean onPlatform) {
+        return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors/" + id + "/resolution?onPlatform=" + onPlatform)))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** How many registrations were marked UNCERTAIN since start-up (metric gateway_platform_uncertain_total). */
+    double uncertainCount() {
+        io.micrometer.core.instrument.Counter counter = meters.find("gateway.platform.uncertain")
+                .tag("flow", "visitor-register").counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private Answer send(HttpRequest.Builder request) {
