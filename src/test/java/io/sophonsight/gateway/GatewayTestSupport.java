@@ -133,12 +133,13 @@ public abstract class GatewayTestSupport {
     @LocalServerPort
     protected int gatewayPort;
 
-    /** Every test starts from an empty platform without faults, playing the default readings of the docs. */
+    /** Every test starts from an empty platform without faults, playing the default readings of the docs and paging its lists the default way. */
     @BeforeEach
     void resetSimulator() {
         simulator.state().reset();
         simulator.faults().clear();
         simulator.readings().reset();
+        simulator.paging().reset();
     }
 
     protected String gatewayUrl(String path) {

@@ -40,7 +40,7 @@ public class SimulatorConfiguration {
                 new SimulatorPusher.Config(
                         () -> pushKey.addTo(environment.getProperty("simulator.push.access-url", "")),
                         () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
-                downloadAsEnvelope, basePath);
+                downloadAsEnvelope, basePath, pagingSettings(environment));
         simulator.seedDemoDevices(demoDevices);
         // the scheduled pushes start once the gateway is ready (pushRoundsOnceReady): before, the receivers answer 404
         simulator.start(host, port, 0);
@@ -50,6 +50,7 @@ public class SimulatorConfiguration {
         return simulator;
     }
 
+<<<<<<< HEAD
     /** The demo's scheduled push rounds, from the moment the gateway's receivers are up. */
     @EventListener(ApplicationReadyEvent.class)
     public void pushRoundsOnceReady(ApplicationReadyEvent ready) {
@@ -57,5 +58,16 @@ public class SimulatorConfiguration {
         Duration interval = ready.getApplicationContext().getEnvironment()
                 .getProperty("simulator.push.interval", Duration.class, Duration.ZERO);
         simulator.startScheduledPushes(interval.toMillis());
+=======
+    /** The paging switches of start-up ({@code simulator.paging.*}; all off by default). */
+    private static SimulatorPaging.Settings pagingSettings(ConfigurableEnvironment environment) {
+        return new SimulatorPaging.Settings(
+                environment.getProperty("simulator.paging.page-size-cap", Integer.class, 0),
+                environment.getProperty("simulator.paging.descending", Boolean.class, false),
+                environment.getProperty("simulator.paging.reorder", Boolean.class, false),
+                environment.getProperty("simulator.paging.insert-per-call", Integer.class, 0),
+                environment.getProperty("simulator.paging.insert-calls", Integer.class, 0),
+                environment.getProperty("simulator.paging.omit-total", Boolean.class, false));
+>>>>>>> main
     }
 }

@@ -38,6 +38,9 @@ public class SimulatorState {
     private final List<AccessRecord> records = new ArrayList<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1000);
+    /** Placeholder of an uploaded photo whose bytes are not kept. */
+    private static final byte[] NOT_KEPT = new byte[0];
+    private volatile boolean keepPhotoBytes = true;
     private volatile boolean refuseUnknownDeletes;
 
     long nextId() {
@@ -125,8 +128,16 @@ public class SimulatorState {
     }
 
     // ---- photos ----
+    /**
+     * Whether uploaded photo bytes are kept (default) or only their ids: a benchmark uploading 100,000 faces would
+     * otherwise measure the simulator's memory, not the gateway's. Not kept, {@link #photo} answers an empty array.
+     */
+    public void keepPhotoBytes(boolean keep) {
+        this.keepPhotoBytes = keep;
+    }
+
     synchronized void putPhoto(String photoId, byte[] bytes) {
-        photos.put(photoId, bytes);
+        photos.put(photoId, keepPhotoBytes ? bytes : NOT_KEPT);
     }
 
     public synchronized byte[] photo(String photoId) {
