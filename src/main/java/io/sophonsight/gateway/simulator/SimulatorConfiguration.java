@@ -50,7 +50,6 @@ public class SimulatorConfiguration {
         return simulator;
     }
 
-<<<<<<< HEAD
     /** The demo's scheduled push rounds, from the moment the gateway's receivers are up. */
     @EventListener(ApplicationReadyEvent.class)
     public void pushRoundsOnceReady(ApplicationReadyEvent ready) {
@@ -58,7 +57,8 @@ public class SimulatorConfiguration {
         Duration interval = ready.getApplicationContext().getEnvironment()
                 .getProperty("simulator.push.interval", Duration.class, Duration.ZERO);
         simulator.startScheduledPushes(interval.toMillis());
-=======
+    }
+
     /** The paging switches of start-up ({@code simulator.paging.*}; all off by default). */
     private static SimulatorPaging.Settings pagingSettings(ConfigurableEnvironment environment) {
         return new SimulatorPaging.Settings(
@@ -68,6 +68,5 @@ public class SimulatorConfiguration {
                 environment.getProperty("simulator.paging.insert-per-call", Integer.class, 0),
                 environment.getProperty("simulator.paging.insert-calls", Integer.class, 0),
                 environment.getProperty("simulator.paging.omit-total", Boolean.class, false));
->>>>>>> main
     }
 }
