@@ -51,6 +51,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private int managementPort = -1;
+    private Path workingDirectory = Path.of("").toAbsolutePath();
     private Process process;
     private Instant startedAt;
 
@@ -136,6 +137,15 @@ public final class GatewayProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Starts the process in another folder than the project's (default), e.g. one without {@code application.yaml}
+     * and {@code routes/}, as an engineer who runs {@code java -jar} from elsewhere.
+     */
+    public GatewayProcess workingDirectory(Path folder) {
+        this.workingDirectory = folder.toAbsolutePath();
+        return this;
+    }
+
     public GatewayProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -153,7 +163,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.add(jar().toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(Path.of("").toAbsolutePath().toFile())
+                .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
@@ -215,6 +225,11 @@ public final class GatewayProcess implements AutoCloseable {
                 kill();
             }
         }
+    }
+
+    /** The exit code of the stopped process (143 = ended by SIGTERM after a graceful stop, 137 = killed). */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     public boolean isAlive() {
