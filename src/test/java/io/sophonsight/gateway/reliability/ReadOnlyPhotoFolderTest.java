@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.GatewayApplication;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.push.PushKey;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,6 +60,8 @@ class ReadOnlyPhotoFolderTest {
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", OWN_DATA_DIR::toString);
+        // the gateway's own database: H2 under that folder, or with -Ppostgres a PostgreSQL schema of its own
+        TestDatabase.fresh("read_only_photos").registerAsGatewayDatabase(registry);
         GatewayTestSupport.quietSchedulesAndFastRetries(registry);
         registry.add("camel.main.name", () -> "sophonsight-gateway-read-only-photos");
         registry.add("camel.main.jmx-enabled", () -> "false");

@@ -50,6 +50,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private TestDatabase database;
     private Process process;
     private Instant startedAt;
 
@@ -64,7 +65,8 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * A gateway on its embedded defaults, with free ports and its own data folder. The built-in simulator is
      * on unless the test points {@code SOPHONSIGHT_BASE_URL} elsewhere and sets {@code SIMULATOR_ENABLED=false}.
-     * Jolokia, where present, gets a free port too, so replicas never clash.
+     * Jolokia, where present, gets a free port too, so replicas never clash. Its own database is the H2 file in
+     * its data folder, or with {@code -Ppostgres} a PostgreSQL schema of its own ({@link #database()}).
      */
     public static GatewayProcess gateway(String name) {
         int port = freePort();
@@ -73,6 +75,10 @@ public final class GatewayProcess implements AutoCloseable {
                 .env("SIMULATOR_PORT", Integer.toString(freePort()))
                 .env("JOLOKIA_PORT", Integer.toString(freePort()))
                 .env("GATEWAY_DATA_DIR", gateway.dataDir.toString());
+        gateway.database = TestDatabase.h2File(gateway.dataDir.resolve("db/gateway"), "");
+        if (TestDatabase.onPostgres()) {
+            gateway.database(TestDatabase.fresh(name));
+        }
         return gateway;
     }
 
@@ -108,6 +114,22 @@ public final class GatewayProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Puts the gateway's own database elsewhere ({@code GATEWAY_DB_*}), e.g. one schema shared by two replicas, or
+     * the H2 file with {@code AUTO_SERVER=TRUE} so the test can read it while the process runs. A PostgreSQL schema
+     * is created when the process starts.
+     */
+    public GatewayProcess database(TestDatabase database) {
+        this.database = database;
+        database.gatewayEnvironment().forEach(this::env);
+        return this;
+    }
+
+    /** The gateway's own database, to read what the process stored (an H2 file only while the process is stopped). */
+    public TestDatabase database() {
+        return database;
+    }
+
     public GatewayProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -129,6 +151,9 @@ public final class GatewayProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        if (database != null) {
+            database.create();
+        }
         try {
             startedAt = Instant.now();
             process = builder.start();
