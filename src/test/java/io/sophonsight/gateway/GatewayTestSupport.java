@@ -128,11 +128,12 @@ public abstract class GatewayTestSupport {
     @LocalServerPort
     protected int gatewayPort;
 
-    /** Every test starts from an empty platform without faults. */
+    /** Every test starts from an empty platform without faults, playing the default readings of the docs. */
     @BeforeEach
     void resetSimulator() {
         simulator.state().reset();
         simulator.faults().clear();
+        simulator.readings().reset();
     }
 
     protected String gatewayUrl(String path) {

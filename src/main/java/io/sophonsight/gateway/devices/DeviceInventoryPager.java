@@ -195,9 +195,20 @@ public class DeviceInventoryPager {
         row.put("nodeType", toInteger(fields.get("nodeType")));
         Object name = fields.get("nodeDesc");
         row.put("name", name == null ? null : truncate(String.valueOf(name).trim(), 500));
-        Long created = toLong(fields.get("createTime"));
+        Long created = epochMillis(toLong(fields.get("createTime")));
         row.put("createdAt", created == null ? null : new Timestamp(created));
         return row;
+    }
+
+    /**
+     * createTime is documented as epoch ms, but the published example has 10 digits (seconds). Below
+     * 10^11 a value is read as seconds: 10^11 ms is March 1973, 10^11 s is the year 5138.
+     */
+    static Long epochMillis(Long createTime) {
+        if (createTime == null) {
+            return null;
+        }
+        return Math.abs(createTime) < 100_000_000_000L ? createTime * 1000 : createTime;
     }
 
     private static List<?> items(Object data) {

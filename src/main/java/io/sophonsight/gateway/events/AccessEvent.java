@@ -33,10 +33,15 @@ public final class AccessEvent {
     public static final String CAMERA_TYPE = "cameraType";
     /** Name of the capture device (query {@code nodeName}; pushes name cameras by id only). */
     public static final String CAMERA_NAME = "cameraName";
-    /** Id of the captured face photo (form P photoId; the query API's fid/faceFid). */
+    /** Id of the captured face photo (form P {@code photoId}; the query API's {@code fid}). */
     public static final String PHOTO_ID = "photoId";
     public static final String USER_PHOTO_ID = "userPhotoId";
+    /** Id of the face crop (form P {@code crossFaceId}; the query API's {@code faceFid}): another image than photoId. */
     public static final String CROSS_FACE_ID = "crossFaceId";
+    /** The platform's own id of the person (query {@code userId}); the push's userId may carry it too. */
+    public static final String PLATFORM_PERSON_ID = "platformPersonId";
+    /** The query record's own {@code id} (employee and visitor records; strangers have none). */
+    public static final String RECORD_ID = "recordId";
     /** Map slot -> base64 of the images carried by the event; replaced by file paths after fan-out. */
     public static final String IMAGES = "images";
     /** Map slot -> path of the written file, relative to the data folder. */
@@ -58,7 +63,7 @@ public final class AccessEvent {
     /** Keys every stored event has (null when the platform did not send the value). */
     static final java.util.List<String> COLUMNS = java.util.List.of(SOURCE_FORM, PERSON_ID, PERSON_NAME, PERSON_TYPE,
             RAW_PERSON_TYPE, SCORE, PASS_TIME, BOX_ID, CAMERA_ID, CAMERA_IP, CAMERA_TYPE, CAMERA_NAME, PHOTO_ID, USER_PHOTO_ID,
-            CROSS_FACE_ID);
+            CROSS_FACE_ID, PLATFORM_PERSON_ID, RECORD_ID);
 
     private AccessEvent() {
     }

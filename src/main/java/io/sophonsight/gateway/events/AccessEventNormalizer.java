@@ -91,8 +91,14 @@ public class AccessEventNormalizer {
         event.put(AccessEvent.RAW_PERSON_TYPE, rawType);
         event.put(AccessEvent.SCORE, score(b, "score"));
         event.put(AccessEvent.PASS_TIME, epochMillis(b, "timestamp", true));
-        event.put(AccessEvent.BOX_ID, PushJson.requiredText(b, "device_id", AccessEvent.MAX_ID));
-        event.put(AccessEvent.CAMERA_ID, null);
+        // device_id is "the capture device that produced the event" (the box's own event doc): the camera.
+        // The box is named only where the payload has a box id of its own.
+        String boxId = text(b, "box_id", AccessEvent.MAX_ID);
+        if (boxId == null && ext != null) {
+            boxId = text(ext, "box_id", AccessEvent.MAX_ID);
+        }
+        event.put(AccessEvent.BOX_ID, boxId);
+        event.put(AccessEvent.CAMERA_ID, PushJson.requiredText(b, "device_id", AccessEvent.MAX_ID));
         event.put(AccessEvent.CAMERA_IP, ext == null ? null : text(ext, "device_ip", AccessEvent.MAX_IP));
         event.put(AccessEvent.CAMERA_TYPE, ext == null ? null : integer(ext, "device_type"));
         event.put(AccessEvent.PHOTO_ID, null);
@@ -110,12 +116,12 @@ public class AccessEventNormalizer {
 
     /**
      * One item of the query API's record lists (spec §3.5: {@code data.employees|strangers|visitors})
-     * as the same canonical event a push of the same pass gives, so both get the same dedupe key:
-     * person id from {@code thirdUserId} / {@code visitorId}, pass time {@code crossTime}, captured
-     * face id {@code fid} (else {@code faceFid}) = the push's {@code photoId}. The query names no AI
-     * box and the camera only by name ({@code nodeName}); images are there only when the poll asked
-     * for them ({@code has*Photo}). A record without crossTime, or without both person id and face id
-     * (nothing to key it by), is refused with the reason.
+     * as a canonical event: person id from {@code thirdUserId} / {@code visitorId} (ours), the
+     * platform's own {@code userId} beside it, the record's {@code id}, pass time {@code crossTime},
+     * captured face {@code fid} and face crop {@code faceFid} as two images (never one for the other).
+     * The query names no AI box and the camera only by name ({@code nodeName}); images are there
+     * only when the poll asked for them ({@code has*Photo}). A record without crossTime, or without
+     * any person id or face id (nothing to recognise it by), is refused with the reason.
      */
     public Map<String, Object> fromQuery(String kind, Map<String, Object> item) {
         JsonNode r = QUERY_JSON.valueToTree(item);
@@ -133,10 +139,15 @@ public class AccessEventNormalizer {
             case "visitor" -> text(r, "visitorId", AccessEvent.MAX_ID);
             default -> null;
         };
-        String faceId = text(r, "fid") != null ? text(r, "fid", AccessEvent.MAX_NAME) : text(r, "faceFid", AccessEvent.MAX_NAME);
-        if (personId == null && faceId == null) {
-            throw PushRejectedException.badRequest("the record needs " + ("stranger".equals(kind) ? "" : "a person id ("
-                    + ("employee".equals(kind) ? "thirdUserId" : "visitorId") + ") or ") + "a face id (fid/faceFid) to be stored once");
+        String platformPersonId = "employee".equals(kind) ? text(r, "userId", AccessEvent.MAX_ID) : null;
+        String faceId = text(r, "fid", AccessEvent.MAX_NAME);
+        String faceCropId = text(r, "faceFid", AccessEvent.MAX_NAME);
+        if (personId == null && platformPersonId == null && faceId == null && faceCropId == null) {
+            throw PushRejectedException.badRequest("the record needs " + switch (kind) {
+                case "employee" -> "a person id (thirdUserId or userId) or ";
+                case "visitor" -> "a person id (visitorId) or ";
+                default -> "";
+            } + "a face id (fid or faceFid) to be stored once");
         }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put(AccessEvent.SOURCE_FORM, "query");
@@ -153,7 +164,9 @@ public class AccessEventNormalizer {
         event.put(AccessEvent.CAMERA_NAME, text(r, "nodeName", AccessEvent.MAX_NAME));
         event.put(AccessEvent.PHOTO_ID, faceId);
         event.put(AccessEvent.USER_PHOTO_ID, text(r, "regFid", AccessEvent.MAX_NAME));
-        event.put(AccessEvent.CROSS_FACE_ID, text(r, "faceFid", AccessEvent.MAX_NAME));
+        event.put(AccessEvent.CROSS_FACE_ID, faceCropId);
+        event.put(AccessEvent.PLATFORM_PERSON_ID, platformPersonId);
+        event.put(AccessEvent.RECORD_ID, "stranger".equals(kind) ? null : text(r, "id", AccessEvent.MAX_ID));
         event.put(AccessEvent.IMAGES, platformImages(r));
         return event;
     }

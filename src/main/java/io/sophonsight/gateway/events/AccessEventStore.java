@@ -1,11 +1,7 @@
 package io.sophonsight.gateway.events;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,19 +13,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Java side of the store step {@code direct:access-event-store} and of the fan-out poller: the
- * dedupe key, the row the outbox keeps (canonical event as JSON; base64 images staged apart, in
- * access_event_image, until the fan-out has written them to files), and the event rebuilt from that row.
- *
- * <p>Dedupe key = SHA-256 of, in this order of preference:
- * <ol>
- *   <li>{@code person:<personId>|<passTime>} when the person is known (employee, VIP, visitor,
- *       blacklist: push {@code userId}/{@code identity_id}, query {@code thirdUserId}/{@code visitorId});</li>
- *   <li>{@code face:<photoId>} for a pass without person id that names its captured face
- *       (push {@code photoId}, query {@code fid}/{@code faceFid});</li>
- *   <li>{@code place:<boxId>|<cameraId>|<passTime>} otherwise.</li>
- * </ol>
- * Box and camera are left out of the first two on purpose: the AI-box form names the box by a
- * uuid and the query API names the camera, so the same pass would otherwise get different keys.
+ * row the outbox keeps (canonical event as JSON, the columns the identity of a pass is matched by;
+ * base64 images staged apart, in access_event_image, until the fan-out has written them to files),
+ * and the event rebuilt from that row. The keys are {@link AccessEventKeys}'; matching a push with a
+ * query record of the same pass is {@link AccessEventIdentity}'s.
  */
 @Component("accessEventStore")
 public class AccessEventStore {
@@ -38,6 +25,12 @@ public class AccessEventStore {
     public static final String PASS_TIMESTAMP = "passTimestamp";
     /** Whether base64 images of the event are staged in access_event_image. */
     public static final String HAS_IMAGES = "hasImages";
+
+    /** Row parameters used by the identity match, not columns: pass time in ms, person and face ids, lock stripes. */
+    static final String PASS_MILLIS = "passMillis";
+    static final String PERSON_IDS = "personIds";
+    static final String FACE_IDS = "faceIds";
+    static final String STRIPES = "stripes";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
@@ -48,24 +41,7 @@ public class AccessEventStore {
     }
 
     public static String dedupeKey(Map<String, ?> event) {
-        String personId = string(event.get(AccessEvent.PERSON_ID));
-        String passTime = string(event.get(AccessEvent.PASS_TIME));
-        String photoId = string(event.get(AccessEvent.PHOTO_ID));
-        String natural;
-        if (personId != null) {
-            natural = "person:" + personId + "|" + passTime;
-        } else if (photoId != null) {
-            natural = "face:" + photoId;
-        } else {
-            natural = "place:" + nullToEmpty(string(event.get(AccessEvent.BOX_ID))) + "|"
-                    + nullToEmpty(string(event.get(AccessEvent.CAMERA_ID))) + "|" + passTime;
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(natural.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return AccessEventKeys.dedupeKey(event);
     }
 
     /** The parameters of the outbox insert: key, columns to search by, the event as JSON, staged images. */
@@ -84,6 +60,22 @@ public class AccessEventStore {
         row.put("personType", event.get(AccessEvent.PERSON_TYPE));
         row.put("passTime", Timestamp.from(Instant.ofEpochMilli(((Number) passTime).longValue())));
         row.put("eventJson", mapper.writeValueAsString(withoutImages));
+        // identity of the pass: which source it came from, and who, where, when (AccessEventIdentity)
+        boolean fromQuery = AccessEventKeys.fromQuery(event);
+        row.put("pushKey", fromQuery ? null : key);
+        row.put("queryKey", fromQuery ? key : null);
+        row.put("personId", event.get(AccessEvent.PERSON_ID));
+        row.put("platformPersonId", event.get(AccessEvent.PLATFORM_PERSON_ID));
+        row.put("photoId", event.get(AccessEvent.PHOTO_ID));
+        row.put("crossFaceId", event.get(AccessEvent.CROSS_FACE_ID));
+        row.put("boxId", event.get(AccessEvent.BOX_ID));
+        row.put("cameraId", event.get(AccessEvent.CAMERA_ID));
+        row.put("cameraName", event.get(AccessEvent.CAMERA_NAME));
+        row.put("recordId", event.get(AccessEvent.RECORD_ID));
+        row.put(PASS_MILLIS, ((Number) passTime).longValue());
+        row.put(PERSON_IDS, AccessEventKeys.personIds(event));
+        row.put(FACE_IDS, AccessEventKeys.faceIds(event));
+        row.put(STRIPES, AccessEventKeys.stripes(event));
         boolean hasImages = images instanceof Map<?, ?> map && !map.isEmpty();
         row.put(HAS_IMAGES, hasImages);
         row.put("imagesJson", hasImages ? mapper.writeValueAsString(images) : null);
@@ -130,9 +122,5 @@ public class AccessEventStore {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String nullToEmpty(String value) {
-        return value == null ? "" : value;
     }
 }

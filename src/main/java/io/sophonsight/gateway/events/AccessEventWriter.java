@@ -1,9 +1,13 @@
 package io.sophonsight.gateway.events;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -17,9 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -40,21 +42,24 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The SQL is the configured {@code push.sql.insert-event} and {@code push.sql.insert-event-images}
  * (camel-sql's {@code :#name} parameters, read here as Spring's {@code :name}). If a batch fails, its
- * rows are retried one transaction each, so one bad row fails only its own push. Rows are written
- * in dedupe-key order, so two replicas' batches on PostgreSQL cannot deadlock on each other's keys.
+ * rows are retried one transaction each, so one bad row fails only its own push. Each transaction
+ * first locks the identity stripes of all its rows in ascending order, then stores the rows one by
+ * one through {@link AccessEventIdentity} (a resend, the other source's row of the same pass, or a
+ * new row), in dedupe-key order, so two replicas' batches on PostgreSQL cannot deadlock on each other.
  */
 @Component("accessEventWriter")
 public class AccessEventWriter {
 
-    /** Header set by {@link #insert}: {@code stored} (a new row) or {@code duplicate} (the key was there). */
+    /**
+     * Header set by {@link #insert}: {@code stored} (a new row), {@code duplicate} (the same push or query
+     * record was there) or {@code matched} (the same pass, learned from the other source, was there).
+     */
     public static final String RESULT = "AccessEventStoreResult";
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessEventWriter.class);
 
-    private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final String insertEvent;
-    private final String insertImages;
+    private final AccessEventIdentity identity;
     private final int maxBatch;
     private final DistributionSummary batchSizes;
 
@@ -66,11 +71,11 @@ public class AccessEventWriter {
     public AccessEventWriter(@Qualifier("dataSource") DataSource dataSource, PlatformTransactionManager transactionManager,
                              @Value("${push.sql.insert-event}") String insertEvent,
                              @Value("${push.sql.insert-event-images}") String insertImages,
-                             @Value("${push.store.max-batch}") int maxBatch, MeterRegistry registry) {
-        this.jdbc = new NamedParameterJdbcTemplate(dataSource);
+                             @Value("${push.store.max-batch}") int maxBatch,
+                             @Value("${push.identity.tolerance}") Duration identityTolerance, MeterRegistry registry) {
         this.transactions = new TransactionTemplate(transactionManager);
-        this.insertEvent = springParameters(insertEvent);
-        this.insertImages = springParameters(insertImages);
+        this.identity = new AccessEventIdentity(new NamedParameterJdbcTemplate(dataSource), springParameters(insertEvent),
+                springParameters(insertImages), identityTolerance);
         this.maxBatch = Math.max(1, maxBatch);
         this.batchSizes = DistributionSummary.builder("gateway.access.event.commit.rows")
                 .description("Access events committed per database transaction of the store step (group commit)")
@@ -113,7 +118,7 @@ public class AccessEventWriter {
         if (mine.failure != null) {
             throw mine.failure;
         }
-        exchange.getMessage().setHeader(RESULT, mine.inserted ? "stored" : "duplicate");
+        exchange.getMessage().setHeader(RESULT, mine.outcome);
     }
 
     /** Rows waiting for a commit in progress to end (tests, diagnostics). */
@@ -169,25 +174,25 @@ public class AccessEventWriter {
     private void commit(List<Pending> batch) {
         List<Pending> ordered = new ArrayList<>(batch);
         ordered.sort(Comparator.comparing(p -> String.valueOf(p.row.get("dedupeKey"))));
-        SqlParameterSource[] events = new SqlParameterSource[ordered.size()];
-        List<SqlParameterSource> images = new ArrayList<>();
-        for (int i = 0; i < ordered.size(); i++) {
-            Map<String, Object> row = ordered.get(i).row;
-            events[i] = new MapSqlParameterSource(row);
-            if (Boolean.TRUE.equals(row.get(AccessEventStore.HAS_IMAGES))) {
-                images.add(events[i]);
+        SortedSet<Integer> stripes = new TreeSet<>();
+        for (Pending one : ordered) {
+            Object rowStripes = one.row.get(AccessEventStore.STRIPES);
+            if (rowStripes instanceof Collection<?> list) {
+                list.forEach(stripe -> stripes.add((Integer) stripe));
             }
         }
-        int[] counts = transactions.execute(status -> {
-            // images first: an event row never exists without its images
-            if (!images.isEmpty()) {
-                jdbc.batchUpdate(insertImages, images.toArray(SqlParameterSource[]::new));
+        String[] outcomes = transactions.execute(status -> {
+            // the identity stripes of every row first, in ascending order: a push and a query record of the
+            // same pass (other threads, other replicas) are matched one after the other, never side by side
+            identity.lock(stripes);
+            String[] results = new String[ordered.size()];
+            for (int i = 0; i < ordered.size(); i++) {
+                results[i] = identity.store(ordered.get(i).row);
             }
-            return jdbc.batchUpdate(insertEvent, events);
+            return results;
         });
         for (int i = 0; i < ordered.size(); i++) {
-            // ON CONFLICT DO NOTHING: 1 = inserted, 0 = the key was already stored
-            ordered.get(i).inserted = counts != null && counts[i] != 0;
+            ordered.get(i).outcome = outcomes == null ? null : outcomes[i];
         }
     }
 
@@ -195,7 +200,7 @@ public class AccessEventWriter {
     private static final class Pending {
         final Map<String, Object> row;
         boolean done;
-        boolean inserted;
+        String outcome;
         RuntimeException failure;
 
         Pending(Map<String, Object> row) {

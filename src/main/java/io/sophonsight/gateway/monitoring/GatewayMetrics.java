@@ -143,7 +143,8 @@ public class GatewayMetrics implements DisposableBean {
                                  @Header("AccessEventStoreResult") String outcome) {
         String form = String.valueOf(event.get(AccessEvent.SOURCE_FORM));
         Counter.builder("gateway.access.events")
-                .description("Access events that reached the store step: outcome=stored (new) or duplicate (already stored)")
+                .description("Access events that reached the store step: outcome=stored (new), duplicate (the same push or "
+                        + "record again) or matched (the same pass, already stored from the other source)")
                 .tag("person_type", String.valueOf(event.get(AccessEvent.PERSON_TYPE)))
                 .tag("source", "query".equals(form) ? "query" : "push")
                 .tag("form", form)

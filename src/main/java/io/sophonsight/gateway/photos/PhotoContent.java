@@ -73,6 +73,11 @@ public class PhotoContent {
         if (image.length == 0) {
             throw new PhotoAnswerException("the platform answered pic/download with an empty image");
         }
+        // bytes no magic number recognises are served only under an image type the envelope declares
+        if (sniff(image) == null && message.getHeader(DECLARED_TYPE) == null) {
+            throw new PhotoAnswerException("the platform answered pic/download with " + image.length
+                    + " bytes that are not an image (JPEG, PNG, GIF, WebP, BMP)");
+        }
         return image;
     }
 
@@ -129,7 +134,7 @@ public class PhotoContent {
     }
 
     /** The image type told by the first bytes, or null when they are not a known image format. */
-    static String sniff(byte[] b) {
+    public static String sniff(byte[] b) {
         if (b == null) {
             return null;
         }

@@ -45,10 +45,12 @@ public class SimulatedOpenApi {
     }
 
     private final SimulatorState state;
+    private final SimulatorReadings readings;
     private final Map<String, Function<JsonNode, Object>> calls = new LinkedHashMap<>();
 
-    public SimulatedOpenApi(SimulatorState state) {
+    public SimulatedOpenApi(SimulatorState state, SimulatorReadings readings) {
         this.state = state;
+        this.readings = readings;
         calls.put("/openapi/v1/syncdept/addOrEdit", this::deptAddOrEdit);
         calls.put("/openapi/v1/syncdept/delete", this::deptDelete);
         calls.put("/openapi/v1/pic/upload", this::picUpload);
@@ -205,7 +207,8 @@ public class SimulatedOpenApi {
             item.put("locationId", d.locationId());
             item.put("nodeType", String.valueOf(d.nodeType())); // the published example sends it as a string
             item.put("nodeDesc", d.nodeDesc());
-            item.put("createTime", d.createTime());
+            // the published example has 10 digits (seconds) although the field is documented as ms
+            item.put("createTime", readings.createTimeInSeconds() ? d.createTime() / 1000 : d.createTime());
             page.add(item);
         }
         Map<String, Object> data = new LinkedHashMap<>();

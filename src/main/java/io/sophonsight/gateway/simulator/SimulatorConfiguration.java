@@ -31,13 +31,14 @@ public class SimulatorConfiguration {
                                                      PushKey pushKey,
                                                      @Value("${simulator.push.interval}") Duration pushInterval,
                                                      @Value("${simulator.photo-download-envelope:false}") boolean downloadAsEnvelope,
-                                                     @Value("${simulator.demo-devices:0}") int demoDevices)
+                                                     @Value("${simulator.demo-devices:0}") int demoDevices,
+                                                     @Value("${simulator.base-path:}") String basePath)
             throws IOException {
         SophonSightSimulator simulator = new SophonSightSimulator(mapper, credentials.appkey(), credentials.secret(),
                 new SimulatorPusher.Config(
                         () -> pushKey.addTo(environment.getProperty("simulator.push.access-url", "")),
                         () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
-                downloadAsEnvelope);
+                downloadAsEnvelope, basePath);
         simulator.seedDemoDevices(demoDevices);
         simulator.start(host, port, pushInterval.toMillis());
         // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port

@@ -50,11 +50,13 @@ public class SimulatorPusher {
     private final ObjectMapper mapper;
     private final Supplier<String> accessUrl;
     private final Supplier<String> deviceStatusUrl;
+    private final SimulatorReadings readings;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public SimulatorPusher(SimulatorState state, ObjectMapper mapper, Supplier<String> accessUrl,
-                           Supplier<String> deviceStatusUrl) {
+                           Supplier<String> deviceStatusUrl, SimulatorReadings readings) {
         this.state = state;
+        this.readings = readings;
         this.mapper = mapper;
         this.accessUrl = accessUrl;
         this.deviceStatusUrl = deviceStatusUrl;
@@ -63,6 +65,8 @@ public class SimulatorPusher {
     /**
      * Builds one pass of a person of {@code userType} (MEMBER, VIP, VISITOR, BLACKLIST, STRANGER)
      * in the given form ("P" platform, "B" AI box), keeps it as an access record, returns the payload.
+     * Under {@link SimulatorReadings} the push names an employee by the platform's own id, and reports
+     * the pass up to {@code pushCrossTimeLagMs} after the time its access record keeps.
      */
     public Map<String, Object> accessEvent(String form, String userType, boolean withImages, long crossTime) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -77,16 +81,23 @@ public class SimulatorPusher {
         double score = stranger ? 0.1 + random.nextDouble(0.3) : 0.75 + random.nextDouble(0.24);
         String faceId = UUID.randomUUID().toString().replace("-", "").substring(0, 12) + ".jpg";
         String image = Base64.getEncoder().encodeToString(TINY_JPEG);
-        remember(userType, userId, userName, person, deviceId, cameraId, score, faceId, crossTime);
+        long recordId = state.nextId();
+        long platformId = person == null ? recordId : person.id();
+        remember(userType, userId, userName, person, deviceId, cameraId, score, faceId, crossTime, recordId, platformId);
+        String pushedUserId = readings.pushPlatformUserId() && !stranger && !"VISITOR".equals(userType)
+                ? String.valueOf(platformId) : userId;
+        long lag = readings.pushCrossTimeLagMs();
+        long reportedTime = lag > 0 ? crossTime + 1 + random.nextLong(lag) : crossTime;
 
         Map<String, Object> event = new LinkedHashMap<>();
         if ("B".equalsIgnoreCase(form)) {
-            event.put("identity_id", userId);
+            event.put("identity_id", pushedUserId);
             event.put("identity_name", userName);
-            event.put("device_id", UUID.nameUUIDFromBytes(deviceId.getBytes()).toString());
-            event.put("identity_info", stranger ? Map.of() : Map.of("user_id", userId, "name", userName, "type", 1));
+            // the capture device that produced the event (the box's own event doc), as a uuid
+            event.put("device_id", UUID.nameUUIDFromBytes(cameraId.getBytes()).toString());
+            event.put("identity_info", stranger ? Map.of() : Map.of("user_id", pushedUserId, "name", userName, "type", 1));
             event.put("group_name", "default_group");
-            event.put("timestamp", crossTime);
+            event.put("timestamp", reportedTime);
             event.put("score", Math.round(score * 10000) / 10000.0);
             Map<String, Object> ext = new LinkedHashMap<>();
             ext.put("device_ip", "10.1.2." + (2 + random.nextInt(200)));
@@ -101,12 +112,12 @@ public class SimulatorPusher {
             }
             event.put("ext_data", ext);
         } else {
-            event.put("userId", userId);
+            event.put("userId", pushedUserId);
             event.put("userName", userName);
             event.put("userType", userType);
             event.put("matchScore", Math.round(score * 10000) / 10000.0);
             event.put("photoId", faceId);
-            event.put("crossTime", crossTime);
+            event.put("crossTime", reportedTime);
             event.put("deviceId", deviceId);
             event.put("cameraId", cameraId);
             event.put("cameraIp", "10.1.2." + (2 + random.nextInt(200)));
@@ -116,7 +127,7 @@ public class SimulatorPusher {
                 event.put("userPhoto", image);
                 event.put("crossSrcPhoto", image);
                 event.put("crossFacePhoto", image);
-                event.put("crossFaceId", faceId);
+                event.put("crossFaceId", cropId(faceId));
             }
         }
         return event;
@@ -203,21 +214,21 @@ public class SimulatorPusher {
     }
 
     private void remember(String userType, String userId, String userName, SimulatorState.Person person,
-                          String deviceId, String cameraId, double score, String faceId, long crossTime) {
+                          String deviceId, String cameraId, double score, String faceId, long crossTime, long recordId,
+                          long platformId) {
         Map<String, Object> fields = new LinkedHashMap<>();
         String kind = switch (userType) {
             case "STRANGER" -> "stranger";
             case "VISITOR" -> "visitor";
             default -> "employee";
         };
-        long recordId = state.nextId();
         switch (kind) {
             case "stranger" -> {
                 fields.put("fid", faceId);
                 fields.put("nodeName", cameraId);
                 fields.put("nodeType", 5);
                 fields.put("crossTime", crossTime);
-                fields.put("faceFid", faceId);
+                fields.put("faceFid", cropId(faceId));
             }
             case "visitor" -> {
                 fields.put("id", recordId);
@@ -227,11 +238,11 @@ public class SimulatorPusher {
                 fields.put("crossTime", crossTime);
                 fields.put("fid", faceId);
                 fields.put("nodeType", 2);
-                fields.put("faceFid", faceId);
+                fields.put("faceFid", cropId(faceId));
             }
             default -> {
                 fields.put("id", recordId);
-                fields.put("userId", person == null ? recordId : person.id());
+                fields.put("userId", platformId);
                 fields.put("thirdUserId", userId);
                 fields.put("name", userName);
                 fields.put("jobNumber", person == null ? "" : person.jobNumber());
@@ -240,7 +251,7 @@ public class SimulatorPusher {
                 fields.put("crossTime", crossTime);
                 fields.put("fid", faceId);
                 fields.put("score", Math.round(score * 10000) / 10000.0);
-                fields.put("faceFid", faceId);
+                fields.put("faceFid", cropId(faceId));
             }
         }
         String image = Base64.getEncoder().encodeToString(TINY_JPEG);
@@ -252,6 +263,11 @@ public class SimulatorPusher {
         fields.put("_locationId", deviceId);
         fields.put("_userType", userType);
         state.addRecord(new SimulatorState.AccessRecord(kind, crossTime, fields));
+    }
+
+    /** The face crop's own photo id: another image than the captured face (query faceFid vs fid). */
+    private static String cropId(String faceId) {
+        return "crop-" + faceId;
     }
 
     private static int boxPersonType(String userType) {

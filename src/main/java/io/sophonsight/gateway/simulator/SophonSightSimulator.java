@@ -42,7 +42,8 @@ public class SophonSightSimulator implements AutoCloseable {
 
     private final SimulatorState state = new SimulatorState();
     private final SimulatorFaults faults = new SimulatorFaults();
-    private final SimulatedOpenApi api = new SimulatedOpenApi(state);
+    private final SimulatorReadings readings;
+    private final SimulatedOpenApi api;
     private final ObjectMapper mapper;
     private final String appkey;
     private final String secret;
@@ -54,10 +55,18 @@ public class SophonSightSimulator implements AutoCloseable {
 
     public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
                                 boolean downloadAsEnvelope) {
+        this(mapper, appkey, secret, pushConfig, downloadAsEnvelope, "");
+    }
+
+    /** {@code basePath}: the open API's path prefix, as behind a reverse proxy ({@code ""}: none). */
+    public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
+                                boolean downloadAsEnvelope, String basePath) {
         this.mapper = mapper;
         this.appkey = appkey;
         this.secret = secret;
-        this.pusher = new SimulatorPusher(state, mapper, pushConfig.accessUrl(), pushConfig.deviceStatusUrl());
+        this.readings = new SimulatorReadings(basePath);
+        this.api = new SimulatedOpenApi(state, readings);
+        this.pusher = new SimulatorPusher(state, mapper, pushConfig.accessUrl(), pushConfig.deviceStatusUrl(), readings);
         this.downloadAsEnvelope = downloadAsEnvelope;
     }
 
@@ -84,6 +93,11 @@ public class SophonSightSimulator implements AutoCloseable {
 
     public SimulatorPusher pusher() {
         return pusher;
+    }
+
+    /** The readings of what the docs leave open that the simulator currently plays (defaults after reset). */
+    public SimulatorReadings readings() {
+        return readings;
     }
 
     /** A few boxes of different kinds, so the embedded demo has devices to list, push for and report on. */
@@ -115,6 +129,8 @@ public class SophonSightSimulator implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.createContext("/openapi/", this::handleOpenApi);
+        // the open API under a base path (SimulatorReadings.basePath), as behind a reverse proxy
+        server.createContext("/", this::handleOpenApi);
         server.createContext("/simulator/", this::handleAdmin);
         server.start();
         if (pushIntervalMs > 0) {
@@ -150,7 +166,15 @@ public class SophonSightSimulator implements AutoCloseable {
     // ------------------------------------------------------------------ open API
     private void handleOpenApi(HttpExchange http) throws IOException {
         try (http) {
-            String path = http.getRequestURI().getPath();
+            // the token covers the full path the caller used; the API is what follows the base path
+            String fullPath = http.getRequestURI().getPath();
+            String basePath = readings.basePath();
+            if (!fullPath.startsWith(basePath + "/openapi/")) {
+                sendJson(http, 404, Map.of("status", 404, "message", "no such API: " + fullPath
+                        + (basePath.isEmpty() ? "" : " (the open API is served under " + basePath + ")")));
+                return;
+            }
+            String path = fullPath.substring(basePath.length());
             if (!"POST".equals(http.getRequestMethod())) {
                 sendJson(http, 405, Map.of("status", 405, "message", "only POST is supported"));
                 return;
@@ -181,7 +205,7 @@ public class SophonSightSimulator implements AutoCloseable {
                     default -> { } // the APPLY_THEN_* faults act once the call is applied
                 }
             }
-            Reply reply = apply(path, body, json, query(http.getRequestURI(), "token"));
+            Reply reply = apply(fullPath, path, body, json, query(http.getRequestURI(), "token"));
             if (mode == SimulatorFaults.Mode.APPLY_THEN_DROP) {
                 LOG.debug("Simulator applied {} and drops the connection without an answer", path);
                 return;
@@ -205,9 +229,12 @@ public class SophonSightSimulator implements AutoCloseable {
     /** An answer ready to send: computed (and the call applied) before it is sent, or lost. */
     private record Reply(int httpStatus, String contentType, byte[] bytes) { }
 
-    /** Authenticates and applies one open API call; the answer it would send. */
-    private Reply apply(String path, byte[] body, JsonNode json, String token) throws IOException {
-        int authStatus = authenticate(path, body, json, token);
+    /**
+     * Authenticates (the token over the full path the caller used, base path included) and applies one
+     * open API call ({@code path}: the API path after the base path); the answer it would send.
+     */
+    private Reply apply(String fullPath, String path, byte[] body, JsonNode json, String token) throws IOException {
+        int authStatus = authenticate(fullPath, body, json, token);
         if (authStatus != 0) {
             return envelope(authStatus, authMessage(authStatus), null);
         }
@@ -219,7 +246,11 @@ public class SophonSightSimulator implements AutoCloseable {
                             "photoByteStr", Base64.getEncoder().encodeToString(photo)));
                 }
                 String id = json.path("photoId").asText().toLowerCase();
-                return new Reply(200, id.endsWith(".png") ? "image/png" : "image/jpeg", photo);
+                return new Reply(200, switch (readings.downloadContentType()) {
+                    case IMAGE -> id.endsWith(".png") ? "image/png" : "image/jpeg";
+                    case TEXT_PLAIN -> "text/plain";
+                    case NONE -> null;
+                }, photo);
             }
             return envelope(0, "SUCCESS", api.call(path, json));
         } catch (SimulatedOpenApi.Refusal refusal) {
@@ -283,6 +314,7 @@ public class SophonSightSimulator implements AutoCloseable {
                 case "POST /simulator/reset" -> {
                     state.reset();
                     faults.clear();
+                    readings.reset();
                     yield Map.of("reset", true);
                 }
                 case "POST /simulator/devices" -> seedDevices(body);
@@ -292,6 +324,12 @@ public class SophonSightSimulator implements AutoCloseable {
                         body.path("startTime").asLong(System.currentTimeMillis() - 3_600_000L),
                         body.path("endTime").asLong(System.currentTimeMillis())));
                 case "POST /simulator/faults" -> addFault(body);
+                case "GET /simulator/readings" -> readings.snapshot();
+                case "POST /simulator/readings" -> readings.apply(body);
+                case "DELETE /simulator/readings" -> {
+                    readings.reset();
+                    yield readings.snapshot();
+                }
                 case "POST /simulator/settings" -> {
                     if (body.has("refuseUnknownDeletes")) {
                         state.setRefuseUnknownDeletes(body.path("refuseUnknownDeletes").asBoolean());
@@ -409,8 +447,11 @@ public class SophonSightSimulator implements AutoCloseable {
         sendBytes(http, httpStatus, "application/json;charset=UTF-8", mapper.writeValueAsBytes(body));
     }
 
+    /** {@code contentType} null: the answer has no Content-Type header at all. */
     private static void sendBytes(HttpExchange http, int httpStatus, String contentType, byte[] bytes) throws IOException {
-        http.getResponseHeaders().set("Content-Type", contentType);
+        if (contentType != null) {
+            http.getResponseHeaders().set("Content-Type", contentType);
+        }
         http.sendResponseHeaders(httpStatus, bytes.length == 0 ? -1 : bytes.length);
         try (OutputStream out = http.getResponseBody()) {
             out.write(bytes);

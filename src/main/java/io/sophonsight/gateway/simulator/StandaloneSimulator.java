@@ -27,7 +27,7 @@ public final class StandaloneSimulator {
         String deviceStatusUrl = env("SIMULATOR_PUSH_DEVICE_STATUS_URL", "");
         SophonSightSimulator simulator = new SophonSightSimulator(new ObjectMapper(), appkey, secret,
                 new SimulatorPusher.Config(() -> accessUrl, () -> deviceStatusUrl),
-                Boolean.parseBoolean(env("SIMULATOR_PHOTO_DOWNLOAD_ENVELOPE", "false")));
+                Boolean.parseBoolean(env("SIMULATOR_PHOTO_DOWNLOAD_ENVELOPE", "false")), env("SIMULATOR_BASE_PATH", ""));
         simulator.start(host, port, interval.toMillis());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sophonsight.gateway.photos.PhotoContent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -15,6 +16,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("sophonSightResponseReader")
 public class SophonSightResponseReader {
+
+    private static final String DOWNLOAD_PATH = "/openapi/v1/pic/download";
 
     private final ObjectMapper mapper;
 
@@ -40,9 +43,16 @@ public class SophonSightResponseReader {
         }
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
         if (!looksLikeJson(contentType, body)) {
-            if (contentType.startsWith("image/") || contentType.startsWith("application/octet-stream")) {
-                in.setBody(body); // pic/download answers with the image itself
+            // pic/download answers with "a file stream", content type undocumented (image/*, octet-stream,
+            // text/plain and none are seen): the bytes decide, whatever the header says
+            if (PhotoContent.sniff(body) != null) {
+                in.setBody(body);
                 return;
+            }
+            if (DOWNLOAD_PATH.equals(path)) {
+                throw new SophonSightCallException(path, httpStatus, "pic/download answered " + body.length + " bytes ("
+                        + (contentType.isEmpty() ? "no content type" : contentType) + ") that are neither the JSON envelope "
+                        + "nor an image (JPEG, PNG, GIF, WebP, BMP): " + excerpt(body), null);
             }
             throw new SophonSightUnavailableException(path, httpStatus,
                     "answer is not the platform's JSON envelope (" + contentType + "): " + excerpt(body), null);

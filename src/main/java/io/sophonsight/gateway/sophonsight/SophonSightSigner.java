@@ -26,6 +26,9 @@ public class SophonSightSigner {
     /** Set for log lines: the token with all but its first characters masked. */
     public static final String MASKED_TOKEN_HEADER = "SophonSightTokenMasked";
 
+    /** Set for log lines and tests: the path the token was computed over (base-URL path prefix + API path). */
+    public static final String SIGNED_PATH_HEADER = "SophonSightSignedPath";
+
     private static final TypeReference<LinkedHashMap<String, Object>> ORDERED_MAP = new TypeReference<>() { };
 
     private final SophonSightCredentials credentials;
@@ -88,14 +91,25 @@ public class SophonSightSigner {
             throw new IllegalArgumentException("Header " + PATH_HEADER + " must hold an open API path such as "
                     + "/openapi/v1/syncuser/addOrEdit, was: " + path);
         }
-        SignedRequest signed = sign(path, businessFields(in.getBody()));
+        // the token covers the URI after the host (spec §1): behind a reverse proxy that is the base URL's path + the API path
+        SignedRequest signed = sign(signedPath(path), businessFields(in.getBody()));
         in.removeHeaders("CamelHttp*");
         in.setHeader(Exchange.HTTP_METHOD, "POST");
         in.setHeader(Exchange.HTTP_URI, baseUrl.get() + path);
+        in.setHeader(SIGNED_PATH_HEADER, signed.path());
         in.setHeader(Exchange.HTTP_QUERY, "token=" + signed.token());
         in.setHeader(Exchange.CONTENT_TYPE, "application/json;charset=UTF-8");
         in.setHeader(MASKED_TOKEN_HEADER, SophonSightToken.mask(signed.token()));
         in.setBody(signed.body());
+    }
+
+    /**
+     * The request path as the platform sees it: {@code SOPHONSIGHT_BASE_URL=http://host/prefix} sends
+     * {@code /openapi/...} to {@code /prefix/openapi/...}, and the token must cover that full path.
+     */
+    public String signedPath(String apiPath) {
+        String prefix = java.net.URI.create(baseUrl.get()).getRawPath();
+        return prefix == null || prefix.isEmpty() || "/".equals(prefix) ? apiPath : prefix + apiPath;
     }
 
     @SuppressWarnings("unchecked")

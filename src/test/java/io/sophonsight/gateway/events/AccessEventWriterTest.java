@@ -182,7 +182,7 @@ class AccessEventWriterTest {
     private AccessEventWriter writer(int maxBatch) {
         return new AccessEventWriter(database, new DataSourceTransactionManager(database),
                 CONFIG.getProperty("push.sql.insert-event"), CONFIG.getProperty("push.sql.insert-event-images"),
-                maxBatch, registry);
+                maxBatch, Duration.ofSeconds(5), registry);
     }
 
     private static void assertAllStored(CompletableFuture<String> first, List<CompletableFuture<String>> later) throws Exception {
@@ -231,6 +231,13 @@ class AccessEventWriterTest {
         row.put("eventJson", "{\"personId\":\"E-1\"}");
         row.put(AccessEventStore.HAS_IMAGES, false);
         row.put("imagesJson", null);
+        // a push naming no person or face: stored by its exact key only, no identity stripe
+        row.put("pushKey", dedupeKey);
+        for (String column : List.of("queryKey", "recordId", "personId", "platformPersonId", "photoId", "crossFaceId",
+                "boxId", "cameraId", "cameraName")) {
+            row.put(column, null);
+        }
+        row.put(AccessEventStore.PASS_MILLIS, 1_700_000_000_000L);
         return row;
     }
 

@@ -243,8 +243,8 @@ class AccessRecordPollTest extends GatewayTestSupport {
         assertThat(watermark("employee")).isEqualTo(run.get("windowTo"));
         Map<String, Object> letter = jdbc.queryForList(
                 "SELECT * FROM dead_letter WHERE flow = 'access-record-poll' ORDER BY id DESC").get(0);
-        assertThat(letter.get("reason")).isEqualTo("employee record refused: the record needs a person id (thirdUserId) "
-                + "or a face id (fid/faceFid) to be stored once");
+        assertThat(letter.get("reason")).isEqualTo("employee record refused: the record needs a person id (thirdUserId or userId) "
+                + "or a face id (fid or faceFid) to be stored once");
         assertThat(letter.get("payload").toString()).contains("Nobody Known");
     }
 

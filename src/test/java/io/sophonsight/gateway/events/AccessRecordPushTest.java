@@ -127,10 +127,10 @@ class AccessRecordPushTest extends PushTestSupport {
         // When it is pushed
         assertThat(pushJson(box).statusCode()).isEqualTo(200);
 
-        // Then the record holds the canonical values
+        // Then the record holds the canonical values; device_id names the capture device (the camera), no box
         Map<String, Object> record = awaitRecord(vip, passTime);
         assertThat(record).containsEntry("person_type", "vip").containsEntry("raw_person_type", "5")
-                .containsEntry("source_form", "B").containsEntry("box_id", "6f1c-uuid")
+                .containsEntry("source_form", "B").containsEntry("box_id", null).containsEntry("camera_id", "6f1c-uuid")
                 .containsEntry("camera_ip", "10.9.9.9").containsEntry("camera_type", 4)
                 .containsEntry("person_name", "Very Important");
         assertThat(((Number) record.get("score")).doubleValue()).isEqualTo(0.8765);
