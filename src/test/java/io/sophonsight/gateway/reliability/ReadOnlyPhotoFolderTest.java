@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.GatewayApplication;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.push.PushKey;
+import io.sophonsight.gateway.testkit.OwnContextBroker;
 import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -48,6 +50,8 @@ import static org.awaitility.Awaitility.await;
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+// its broker without MBeans, so the shared broker's stay in JMX
+@Import(OwnContextBroker.class)
 class ReadOnlyPhotoFolderTest {
 
     private static final Path OWN_DATA_DIR = GatewayTestSupport.freshFolder("read-only-photos");

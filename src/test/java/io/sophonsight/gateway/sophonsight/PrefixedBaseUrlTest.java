@@ -20,6 +20,7 @@ import io.sophonsight.gateway.events.AccessRecordPoller;
 import io.sophonsight.gateway.simulator.SimulatorPusher;
 import io.sophonsight.gateway.simulator.SimulatorState;
 import io.sophonsight.gateway.simulator.SophonSightSimulator;
+import io.sophonsight.gateway.testkit.OwnContextBroker;
 import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+// its broker without MBeans, so the shared broker's stay in JMX
+@Import(OwnContextBroker.class)
 class PrefixedBaseUrlTest {
 
     private static final String PREFIX = "/sophonsight/platform";
