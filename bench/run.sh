@@ -11,10 +11,12 @@
 # class under the Maven profile `bench` in a JVM of its own, on free ports, with a fresh data folder that
 # is deleted when the part ends (also on failure or Ctrl-C). A part that fails is reported as not measured
 # and the script exits 1 after writing the report.
-# Parts: push (PushIngestBenchmark), hr-sync (HrSyncBenchmark: full sync, then the simulator's capacity),
-#        hr-reconcile (HrSyncBenchmark: no-change reconciliation), startup (StartupBenchmark).
-# Options (environment): MVN_OPTS (e.g. -o, offline), BENCH_PARTS ("push hr-sync hr-reconcile startup"),
-#        BENCH_PEOPLE, BENCH_RECONCILE_PEOPLE, BENCH_PUSH_SECONDS, BENCH_PUSH_WARMUP_SECONDS, BENCH_STARTS,
+# Parts: push (PushIngestBenchmark), hr-sync (HrSyncBenchmark: full sync, then the simulator's capacity, then a
+#        full sync against a platform answering after 20 ms), hr-reconcile (HrSyncBenchmark: no-change
+#        reconciliation), hr-stream (HrSyncMemoryBenchmark: 100,000 people with 100 KB photo files in a 256 MB
+#        heap), startup (StartupBenchmark).
+# Options (environment): MVN_OPTS (e.g. -o, offline), BENCH_PARTS ("push hr-sync hr-reconcile hr-stream startup"),
+#        BENCH_PEOPLE, BENCH_RECONCILE_PEOPLE, BENCH_LATENCY_PEOPLE, BENCH_STREAM_PEOPLE, BENCH_PUSH_SECONDS, BENCH_PUSH_WARMUP_SECONDS, BENCH_STARTS,
 #        BENCH_HR_HEAP (2g: heap of the HR benchmark JVMs, which also hold the simulator's photos).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,12 +39,14 @@ commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 if [[ $mode == quick ]]; then
   people=${BENCH_PEOPLE:-1000}; reconcile=${BENCH_RECONCILE_PEOPLE:-10000}; starts=${BENCH_STARTS:-1}
+  latency_people=${BENCH_LATENCY_PEOPLE:-500}; stream=${BENCH_STREAM_PEOPLE:-10000}
   push_seconds=${BENCH_PUSH_SECONDS:-3}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-4}; settle=5
 else
   people=${BENCH_PEOPLE:-10000}; reconcile=${BENCH_RECONCILE_PEOPLE:-100000}; starts=${BENCH_STARTS:-3}
+  latency_people=${BENCH_LATENCY_PEOPLE:-2000}; stream=${BENCH_STREAM_PEOPLE:-100000}
   push_seconds=${BENCH_PUSH_SECONDS:-10}; push_warmup=${BENCH_PUSH_WARMUP_SECONDS:-8}; settle=10
 fi
-parts=${BENCH_PARTS:-push hr-sync hr-reconcile startup}
+parts=${BENCH_PARTS:-push hr-sync hr-reconcile hr-stream startup}
 hr_heap=${BENCH_HR_HEAP:-2g}
 mvn_opts=${MVN_OPTS:-}
 out=target/bench
@@ -88,9 +92,12 @@ part() {
 part push -Dtest=PushIngestBenchmark -Dbench.seconds="$push_seconds" -Dbench.warmup-seconds="$push_warmup"
 [[ -f $out/push-benchmark.md ]] && cat "$out/push-benchmark.md"
 part hr-sync -Dbench=true -Dtest='HrSyncBenchmark#fullSync*+simulatorCapacity*' -Dbench.people="$people" \
-    -Dbench.jvm.args="-Xmx$hr_heap" -Dhr.sync.progress-interval=5s
+    -Dbench.latency-people="$latency_people" -Dbench.jvm.args="-Xmx$hr_heap" -Dhr.sync.progress-interval=5s
 part hr-reconcile -Dbench=true -Dtest='HrSyncBenchmark#noChange*' -Dbench.reconcile-people="$reconcile" \
     -Dbench.jvm.args="-Xmx$hr_heap"
+# the streaming HR sync in a 256 MB heap: 100,000 (10,000) people with 100 KB photo files
+part hr-stream -Dbench=true -Dtest=HrSyncMemoryBenchmark -Dbench.stream-people="$stream" -Dbench.jvm.args="-Xmx256m" \
+    -Dhr.sync.progress-interval=30s
 part startup -Dbench=true -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$settle"
 
 {

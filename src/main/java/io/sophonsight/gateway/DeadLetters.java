@@ -3,6 +3,8 @@ package io.sophonsight.gateway;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
+import javax.management.MBeanInfo;
+import javax.management.MBeanOperationInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
@@ -100,9 +102,29 @@ public class DeadLetters implements DeadLettersOperations, InitializingBean, Dis
             // a second application context in the same JVM (tests): the newest one answers
             server.unregisterMBean(name);
         }
-        server.registerMBean(new StandardMBean(this, DeadLettersOperations.class), name);
+        server.registerMBean(new DescribedMBean(this), name);
         registered = name;
         LOG.debug("Registered JMX operation {} replay()", OBJECT_NAME);
+    }
+
+    /** The JMX view with descriptions, as the console and the JMX tree show them (a plain StandardMBean has none). */
+    private static final class DescribedMBean extends StandardMBean {
+
+        DescribedMBean(DeadLettersOperations operations) {
+            super(operations, DeadLettersOperations.class, false);
+        }
+
+        @Override
+        protected String getDescription(MBeanInfo info) {
+            return "Dead letters: flows that gave up on an input (table dead_letter); replay re-drives them";
+        }
+
+        @Override
+        protected String getDescription(MBeanOperationInfo operation) {
+            return "replay".equals(operation.getName())
+                    ? "Re-drive every dead letter that can be replayed (like POST /gateway/dead-letters/replay); answers how many"
+                    : super.getDescription(operation);
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.sophonsight.gateway.security.RequestBodyTooLargeException;
+import io.sophonsight.gateway.security.RequestGuardFilter;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
@@ -56,6 +58,11 @@ public class ServletThreadPlatformHttpEngine extends SpringBootPlatformHttpEngin
             try {
                 handleService(request, response);
             } catch (Exception e) {
+                if (RequestBodyTooLargeException.in(e) != null) {
+                    // a streamed body passed the endpoint's limit while the HTTP binding read it (RequestGuardFilter)
+                    answerTooLarge(request, response, RequestBodyTooLargeException.in(e));
+                    return null;
+                }
                 // as Camel's engine: never leak the exception to the container, answer 500 if still possible
                 LOG.warn("Error handling request due to: {}", e.getMessage(), e);
                 try {
@@ -67,6 +74,22 @@ public class ServletThreadPlatformHttpEngine extends SpringBootPlatformHttpEngin
                 }
             }
             return null; // no future: Spring MVC marks the request handled, no async dispatch
+        }
+
+        private static void answerTooLarge(HttpServletRequest request, HttpServletResponse response,
+                                           RequestBodyTooLargeException tooLarge) {
+            LOG.info("Request {} {} from {} refused (413): streamed body over {} bytes", request.getMethod(),
+                    request.getRequestURI(), request.getRemoteAddr(), tooLarge.limit());
+            try {
+                if (!response.isCommitted()) {
+                    response.resetBuffer();
+                    response.setHeader("Connection", "close");
+                    RequestGuardFilter.writeJson(response, 413, "error",
+                            "body is over the limit of " + tooLarge.limit() + " bytes");
+                }
+            } catch (Exception ignored) {
+                // the client is gone
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ class GatewayStartupTest extends GatewayTestSupport {
     void readinessAndLivenessAreUpOnceRoutesHaveStarted() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String probe : new String[] {"/actuator/health/readiness", "/actuator/health/liveness"}) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl(probe))).build(),
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(managementUrl(probe))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(probe).isEqualTo(200);
             assertThat(response.body()).as(probe).contains("\"status\":\"UP\"");

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,7 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 // Camel's JMX as the gateway runs it (camel-test switches it off by default): route MBeans by route id, read over Jolokia
 @DisableJmx(false)
-// metrics exported as the gateway runs (Spring Boot tests switch exporters off by default): /actuator/prometheus
+// metrics exported as the gateway runs (Spring Boot tests switch exporters off by default): /actuator/prometheus (management port)
 @AutoConfigureObservability(tracing = false)
 public abstract class GatewayTestSupport {
 
@@ -43,6 +44,12 @@ public abstract class GatewayTestSupport {
 
     /** The REST API key of the test context ({@code GATEWAY_API_KEY}); see {@link #apiRequest(String)}. */
     public static final String API_KEY = "test-api-key-0123456789";
+
+    /** The console login of the test context ({@code GATEWAY_CONSOLE_USER} / {@code GATEWAY_CONSOLE_PASSWORD}). */
+    public static final String CONSOLE_USER = "console-operator";
+    public static final String CONSOLE_PASSWORD = "test-console-password-0123";
+    /** The admin key of the test context ({@code GATEWAY_ADMIN_KEY}); see {@link #adminRequest(String)}. */
+    public static final String ADMIN_KEY = "test-admin-key-9876543210";
 
     /**
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
@@ -68,6 +75,9 @@ public abstract class GatewayTestSupport {
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", DATA_DIR::toString);
         registry.add("gateway.api.key", () -> API_KEY);
+        registry.add("gateway.console.user", () -> CONSOLE_USER);
+        registry.add("gateway.console.password", () -> CONSOLE_PASSWORD);
+        registry.add("gateway.api.admin-key", () -> ADMIN_KEY);
         // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
         // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
         registry.add("spring.jmx.enabled", () -> "true");
@@ -114,6 +124,8 @@ public abstract class GatewayTestSupport {
         // the Jolokia agent (JMX over HTTP) on a free port of the loopback interface, never the fixed 8778
         registry.add("monitoring.jolokia.port", () -> "0");
         registry.add("monitoring.jolokia.host", () -> "127.0.0.1");
+        // the actuator (probes, Prometheus, console) on a free port of its own, as MANAGEMENT_PORT puts it in production
+        registry.add("management.server.port", () -> "0");
     }
 
     @Autowired
@@ -128,21 +140,36 @@ public abstract class GatewayTestSupport {
     @LocalServerPort
     protected int gatewayPort;
 
-    /** Every test starts from an empty platform without faults, playing the default readings of the docs. */
+    /** The actuator's port (management.server.port), never the push/API port. */
+    @LocalManagementPort
+    protected int managementPort;
+
+    /** Every test starts from an empty platform without faults, playing the default readings of the docs and paging its lists the default way. */
     @BeforeEach
     void resetSimulator() {
         simulator.state().reset();
         simulator.faults().clear();
         simulator.readings().reset();
+        simulator.paging().reset();
     }
 
     protected String gatewayUrl(String path) {
         return "http://localhost:" + gatewayPort + path;
     }
 
+    /** A URL of the management port: {@code /actuator/health/readiness}, {@code /actuator/prometheus}, ... */
+    protected String managementUrl(String path) {
+        return "http://localhost:" + managementPort + path;
+    }
+
     /** A request to the gateway's REST API ({@code /api/...}), with the API key as a client sends it. */
     protected HttpRequest.Builder apiRequest(String path) {
         return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + API_KEY);
+    }
+
+    /** A request to an admin path ({@code /api/hr-sync/...}, the dead-letter replay), with the admin key. */
+    protected HttpRequest.Builder adminRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl(path))).header("Authorization", "Bearer " + ADMIN_KEY);
     }
 
     protected String simulatorUrl(String path) {

@@ -112,7 +112,7 @@ public class ClusterLeadership implements CamelContextConfiguration, InfoContrib
         return state;
     }
 
-    @ManagedAttribute(description = "none, database or kubernetes")
+    @ManagedAttribute(description = "Leader election mode: none (one process), database (lock row) or kubernetes (Lease)")
     public String getMode() {
         return settings.mode().name().toLowerCase();
     }

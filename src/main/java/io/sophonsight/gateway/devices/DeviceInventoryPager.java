@@ -2,15 +2,13 @@ package io.sophonsight.gateway.devices;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
+import io.sophonsight.gateway.sophonsight.PagedReading;
 import io.sophonsight.gateway.sophonsight.SophonSightToken;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -18,28 +16,23 @@ import org.springframework.stereotype.Component;
 
 /**
  * Paging and normalisation of one device inventory pass over {@code /openapi/v1/cross/search}
- * (spec §3.4). The route owns the story (call, upsert, mark removed); this bean owns the state
- * of the pass and the platform's quirks:
+ * (spec §3.4). The route owns the story (call, upsert, decide, mark removed); this bean owns the
+ * state of the pass and the platform's quirks:
  * <ul>
  *   <li>the list is {@code corssNodeOwnerships} (sic); the corrected spelling is accepted too;</li>
  *   <li>numbers may come as strings ({@code "2"}, {@code "1700000000000"});</li>
- *   <li>{@code totalSize} is either a row count or a page count, so it never drives paging:
- *       pages are read until one comes back short or empty. It is only used as a sanity check —
- *       under both readings it can never exceed the number of distinct devices listed;</li>
- *   <li>a platform that ignores {@code index} and keeps returning the same full page is caught
- *       (a full page with no device not already seen in this pass), as is a pass longer than
- *       {@code devices.inventory.max-pages}: the pass then fails and marks nothing removed.</li>
+ *   <li>the pages are read by a {@link PagedReading}: {@code totalSize} is a row count or a page count
+ *       (the docs say both), so a pass reads pages until one comes back empty and is complete only if
+ *       the distinct devices listed equal {@code totalSize} (rows), or the non-empty pages do while
+ *       fewer than the devices (pages), or no {@code totalSize} came at all. A short page is a page-size
+ *       cap, learned and used for the next pages; a pass that listed fewer devices than the total (the
+ *       list moved while it was read) reads the list again, up to {@code devices.inventory.max-rereads};</li>
+ *   <li>a platform that ignores {@code index} and keeps returning the same full page is caught, as is a
+ *       pass longer than {@code devices.inventory.max-pages}: the pass then fails and marks nothing removed.</li>
  * </ul>
  */
 @Component("deviceInventoryPager")
 public class DeviceInventoryPager {
-
-    /** Header: id of the running pass, used by the pass-table SQL. */
-    public static final String PASS_ID = "DeviceInventoryPassId";
-    /** Exchange property: the {@link Pass} state. */
-    public static final String PASS = "DeviceInventoryPass";
-    /** Exchange property: whether another page must be read (the loop's condition). */
-    public static final String MORE_PAGES = "DeviceInventoryMorePages";
 
     static final List<String> LIST_FIELDS = List.of("corssNodeOwnerships", "crossNodeOwnerships");
     static final int MAX_ID_LENGTH = 100;
@@ -48,36 +41,51 @@ public class DeviceInventoryPager {
 
     private final int pageSize;
     private final int maxPages;
+    private final int maxRereads;
 
     public DeviceInventoryPager(@Value("${devices.inventory.page-size}") int pageSize,
-                                @Value("${devices.inventory.max-pages}") int maxPages) {
-        if (pageSize < 1 || maxPages < 1) {
-            throw new IllegalStateException("devices.inventory.page-size and max-pages must be positive, were "
-                    + pageSize + " and " + maxPages);
+                                @Value("${devices.inventory.max-pages}") int maxPages,
+                                @Value("${devices.inventory.max-rereads}") int maxRereads) {
+        if (pageSize < 1 || maxPages < 1 || maxRereads < 0) {
+            throw new IllegalStateException("devices.inventory.page-size and max-pages must be positive, max-rereads "
+                    + "not negative, were " + pageSize + ", " + maxPages + " and " + maxRereads);
         }
         this.pageSize = pageSize;
         this.maxPages = maxPages;
+        this.maxRereads = maxRereads;
     }
 
     /** What one pass has read so far. */
     public static final class Pass {
         private final String id = UUID.randomUUID().toString();
-        private final Set<String> seen = new HashSet<>();
-        private int nextIndex = 1;
-        private int pages;
+        private final PagedReading reading;
         private int skipped;
         private Integer reportedTotal;
 
-        public String id() {
+        Pass(PagedReading reading) {
+            this.reading = reading;
+        }
+
+        public String getId() {
             return id;
         }
 
+        /** NEXT_PAGE, COMPLETE or INCOMPLETE: what the route does after the page just read. */
+        public String getStep() {
+            return reading.step().name();
+        }
+
+        /** Why the pass cannot be proven complete (step INCOMPLETE); null otherwise. */
+        public String getIncompleteReason() {
+            return reading.reason();
+        }
+
         public int pages() {
-            return pages;
+            return reading.pages();
         }
 
         public int devicesListed() {
-            return seen.size();
+            return reading.distinct();
         }
 
         public int skipped() {
@@ -89,90 +97,76 @@ public class DeviceInventoryPager {
         }
     }
 
-    /** Camel step: a new pass starts at page 1. */
-    public void startPass(Exchange exchange) {
-        Pass pass = new Pass();
-        exchange.setProperty(PASS, pass);
-        exchange.setProperty(MORE_PAGES, true);
-        exchange.getMessage().setHeader(PASS_ID, pass.id());
+    /** A new pass, starting at page 1. */
+    public Pass startPass() {
+        return new Pass(new PagedReading("the device list (cross/search)", PagedReading.TotalMeaning.ROWS_OR_PAGES,
+                pageSize, maxPages, maxRereads));
     }
 
-    /** Camel step: the business fields of the next page's request. */
-    public Map<String, Object> nextPageRequest(Exchange exchange) {
-        Pass pass = pass(exchange);
-        if (pass.pages >= maxPages) {
-            throw new DeviceInventoryIncompleteException("the platform still had devices after " + maxPages
-                    + " pages of " + pageSize + " (devices.inventory.max-pages)");
-        }
+    /** The business fields of the next page's request. */
+    public Map<String, Object> nextPageRequest(Pass pass) {
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("index", pass.nextIndex);
-        request.put("pageSize", pageSize);
+        request.put("index", pass.reading.index());
+        request.put("pageSize", pass.reading.pageSize());
         return request;
     }
 
     /**
-     * Camel step: reads the page the platform answered (the envelope's {@code data}), decides
-     * whether another page follows, and leaves the devices not yet seen in this pass as the body:
-     * a list of maps {@code locationId, nodeType, name, createdAt} ready for the upsert SQL.
+     * Reads the page the platform answered ({@code data} = the envelope's {@code data}) and returns the
+     * devices not yet listed in this pass, as maps {@code locationId, nodeType, name, createdAt} ready for
+     * the upsert SQL; {@link Pass#getStep()} then says whether another page follows.
      */
-    public List<Map<String, Object>> readPage(Exchange exchange) {
-        Pass pass = pass(exchange);
-        Object data = exchange.getMessage().getBody();
+    public List<Map<String, Object>> readPage(Pass pass, Object data) {
         List<?> items = items(data);
-        pass.pages++;
-        pass.nextIndex++;
+        int page = pass.reading.pages() + 1;
         Integer total = data instanceof Map<?, ?> map ? toInteger(map.get("totalSize")) : null;
         if (total != null) {
             pass.reportedTotal = total;
         }
-        List<Map<String, Object>> fresh = new ArrayList<>();
+        List<Map<String, Object>> devices = new ArrayList<>(items.size());
+        List<String> keys = new ArrayList<>(items.size());
         for (Object item : items) {
             Map<String, Object> device = normalise(item);
-            if (device == null) {
+            devices.add(device);
+            keys.add(device == null ? null : (String) device.get("locationId"));
+        }
+        List<Boolean> fresh = pass.reading.accept(keys, total == null ? null : total.longValue());
+        List<Map<String, Object>> newDevices = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (devices.get(i) == null) {
                 pass.skipped++;
                 LOG.warn("Device inventory pass {}: page {} holds an item without a usable locationId, skipped: {}",
-                        pass.id, pass.pages, excerpt(item));
-            } else if (pass.seen.add((String) device.get("locationId"))) {
-                fresh.add(device);
+                        pass.id, page, excerpt(items.get(i)));
+            } else if (fresh.get(i)) {
+                newDevices.add(devices.get(i));
             }
         }
-        boolean fullPage = items.size() >= pageSize;
-        if (fullPage && fresh.isEmpty()) {
-            throw new DeviceInventoryIncompleteException("page " + pass.pages + " repeats devices already listed in this pass "
-                    + "(the platform seems to ignore 'index'); the inventory cannot be read to its end");
-        }
-        // a page larger than asked for means the platform ignored pageSize and sent everything at once
-        boolean more = items.size() == pageSize;
-        exchange.setProperty(MORE_PAGES, more);
-        if (!more) {
-            checkTotal(pass);
-        }
-        return fresh;
+        return newDevices;
     }
 
     /**
-     * Camel step after the last page and the removal marking: the summary of a complete pass as the
-     * body (the parameters of the pass-table update). {@code CamelSqlUpdateCount} of the marking
-     * statement is the number of devices this pass marked removed.
+     * The summary of a complete pass (the parameters of the pass-table update); {@code removed} is the
+     * update count of the marking statement, the number of devices this pass marked removed.
      */
-    public Map<String, Object> passCompleted(Exchange exchange) {
-        return summary(pass(exchange), "COMPLETE", exchange.getMessage().getHeader("CamelSqlUpdateCount", 0, Integer.class), null);
+    public Map<String, Object> passCompleted(Pass pass, Integer removed) {
+        return summary(pass, "COMPLETE", removed == null ? 0 : removed, null);
     }
 
-    /** Camel step when the pass stopped early: the summary of a failed pass, with the reason, as the body. */
-    public Map<String, Object> passFailed(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    /** The summary of a failed pass, with the reason (tokens masked). */
+    public Map<String, Object> passFailed(Pass pass, Exception cause) {
         String reason = cause == null ? "unknown failure"
                 : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
-        return summary(pass(exchange), "FAILED", 0, reason);
+        return summary(pass, "FAILED", 0, reason);
     }
 
     private static Map<String, Object> summary(Pass pass, String status, int removed, String reason) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("passId", pass.id);
         summary.put("status", status);
-        summary.put("pages", pass.pages);
-        summary.put("devicesListed", pass.seen.size());
+        summary.put("pages", pass.reading.pages());
+        summary.put("pageSize", pass.reading.pageSize());
+        summary.put("rereads", pass.reading.rereads());
+        summary.put("devicesListed", pass.reading.distinct());
         summary.put("devicesSkipped", pass.skipped);
         summary.put("devicesRemoved", removed);
         summary.put("reportedTotalSize", pass.reportedTotal);
@@ -229,26 +223,6 @@ public class DeviceInventoryPager {
             }
         }
         return List.of();
-    }
-
-    private void checkTotal(Pass pass) {
-        Integer total = pass.reportedTotal;
-        int listed = pass.seen.size() + pass.skipped;
-        // totalSize is rows or pages; pages <= rows whenever there is a row, so either way it cannot exceed
-        // the rows listed. An empty list reported as "1 page" is the only case where it may.
-        if (total != null && total > Math.max(listed, 1)) {
-            throw new DeviceInventoryIncompleteException("the platform reports totalSize " + total + " but listed only "
-                    + listed + " devices over " + pass.pages + " pages; pages may be capped below devices.inventory.page-size="
-                    + pageSize + " or the list changed during the pass");
-        }
-    }
-
-    private static Pass pass(Exchange exchange) {
-        Pass pass = exchange.getProperty(PASS, Pass.class);
-        if (pass == null) {
-            throw new IllegalStateException("no device inventory pass started on this exchange");
-        }
-        return pass;
     }
 
     static Integer toInteger(Object value) {

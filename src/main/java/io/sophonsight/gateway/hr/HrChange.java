@@ -31,8 +31,10 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
     }
 
     /**
-     * Create or edit of a person. {@code photoBytes} is set only when the photo must be uploaded
-     * first; otherwise {@code photoId} is the face the platform keeps ({@code ""} removes it).
+     * Create or edit of a person. When the photo must be uploaded first, {@code photoUploadNeeded} is true and
+     * {@code photoPath} names its file (source {@code path}; null for source {@code blob}, read by id): the plan
+     * holds the photo's hash, never its bytes. Otherwise {@code photoId} is the face the platform keeps
+     * ({@code ""} removes it).
      */
     final class PersonUpsert implements HrChange {
         private final String thirdId;
@@ -42,16 +44,18 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
         private final String mail;
         private final String phone;
         private final String contentHash;
-        private final String photoHash;
         private final boolean create;
         private final java.sql.Timestamp updatedAt;
         private final boolean reusesPendingPhoto;
-        private volatile byte[] photoBytes;
+        private final String photoPath;
+        private final String photoHash;
+        private volatile boolean photoUploadNeeded;
+        private volatile boolean uploadedThisRun;
         private volatile String photoId;
 
         public PersonUpsert(String thirdId, String name, String departmentId, String jobNumber, String mail, String phone,
-                            String contentHash, String photoHash, byte[] photoBytes, String photoId, boolean create,
-                            java.sql.Timestamp updatedAt, boolean reusesPendingPhoto) {
+                            String contentHash, String photoHash, boolean photoUploadNeeded, String photoPath, String photoId,
+                            boolean create, java.sql.Timestamp updatedAt, boolean reusesPendingPhoto) {
             this.reusesPendingPhoto = reusesPendingPhoto;
             this.thirdId = thirdId;
             this.name = name;
@@ -61,7 +65,8 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
             this.phone = phone;
             this.contentHash = contentHash;
             this.photoHash = photoHash;
-            this.photoBytes = photoBytes;
+            this.photoUploadNeeded = photoUploadNeeded;
+            this.photoPath = photoPath;
             this.photoId = photoId;
             this.create = create;
             this.updatedAt = updatedAt;
@@ -122,26 +127,37 @@ public sealed interface HrChange permits HrChange.OrgUpsert, HrChange.PersonUpse
 
         /** True while the photo still has to be uploaded before the addOrEdit. */
         public boolean isPhotoUploadNeeded() {
-            return photoBytes != null;
+            return photoUploadNeeded;
         }
 
-        public byte[] getPhotoBytes() {
-            return photoBytes;
+        /** The photo's file under hr.photo.base-dir (source path), or null (source blob: read by thirdId). */
+        public String getPhotoPath() {
+            return photoPath;
         }
 
         public String getPhotoId() {
             return photoId;
         }
 
-        /** The upload went through: from now on the person references this photo; the bytes are no longer needed. */
+        /**
+         * The upload went through: from now on the person references this photo. The planned hash is recorded
+         * with it: should HR have changed the photo between planning and upload, the next run sees a different
+         * hash and uploads once more, so the platform never keeps a face HR no longer has.
+         */
         public void photoUploaded(String uploadedPhotoId) {
             this.photoId = uploadedPhotoId;
-            this.photoBytes = null;
+            this.photoUploadNeeded = false;
+            this.uploadedThisRun = true;
+        }
+
+        /** True once this run uploaded the photo (its photoId is then new to sync_state). */
+        public boolean isUploadedThisRun() {
+            return uploadedThisRun;
         }
 
         @Override
         public String toString() {
-            return "PersonUpsert[" + thirdId + (create ? ", create" : ", edit") + (photoBytes != null ? ", new photo" : "") + "]";
+            return "PersonUpsert[" + thirdId + (create ? ", create" : ", edit") + (photoUploadNeeded ? ", new photo" : "") + "]";
         }
     }
 

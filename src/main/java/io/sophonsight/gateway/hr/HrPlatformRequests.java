@@ -1,6 +1,5 @@
 package io.sophonsight.gateway.hr;
 
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,12 +18,13 @@ public class HrPlatformRequests {
         return fields;
     }
 
-    /** {@code pic/upload}: the photo bytes as base64, named after the person. */
-    public Map<String, Object> photoUpload(HrChange.PersonUpsert person) {
-        byte[] bytes = person.getPhotoBytes();
+    /** {@code pic/upload}: the photo bytes (read for this person just now, checked by {@link HrPhotos}), as base64. */
+    public Map<String, Object> photoUpload(HrChange.PersonUpsert person, byte[] bytes) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("photoName", person.getThirdId() + (isPng(bytes) ? ".png" : ".jpg"));
-        fields.put("photoByteStr", Base64.getEncoder().encodeToString(bytes));
+        fields.put("photoName", person.getThirdId() + (HrPhotos.isPng(bytes) ? ".png" : ".jpg"));
+        // the bytes themselves: Jackson writes a byte[] as standard base64 (padding, no line feeds) straight into
+        // the request body, without a 130 KB String per photo that it would then scan for characters to escape
+        fields.put("photoByteStr", bytes);
         return fields;
     }
 
@@ -47,10 +47,6 @@ public class HrPlatformRequests {
     /** {@code syncuser/delete} or {@code syncdept/delete}: at most 50 ids, already batched by the planner. */
     public Map<String, Object> delete(HrChange.DeleteBatch batch) {
         return Map.of("thirdIds", batch.thirdIds());
-    }
-
-    private static boolean isPng(byte[] bytes) {
-        return bytes != null && bytes.length > 4 && (bytes[0] & 0xFF) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G';
     }
 
     private static String nullToEmpty(String text) {

@@ -1,12 +1,20 @@
 package io.sophonsight.gateway.hr;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What one run has to do, in the order it must be done: org upserts (parents first), person
  * upserts, person delete batches, org delete batches (children first). Rejected rows never go out;
  * held deletes wait for a confirmation.
+ *
+ * <p>The people are not in here: they are planned and sent in bounded batches ({@link HrPeopleBatch}), so a
+ * run's memory does not grow with HR. The plan counts them as the batches are planned, and gets its deletes
+ * once every person of HR has been seen.
  */
 public class HrSyncPlan {
 
@@ -14,11 +22,22 @@ public class HrSyncPlan {
     public record Rejection(String kind, String thirdId, String reason, String row) { }
 
     private final List<HrChange.OrgUpsert> orgUpserts = new ArrayList<>();
-    private final List<HrChange.PersonUpsert> personUpserts = new ArrayList<>();
     private final List<HrChange.DeleteBatch> personDeletes = new ArrayList<>();
     private final List<HrChange.DeleteBatch> orgDeletes = new ArrayList<>();
-    private final List<Rejection> rejections = new ArrayList<>();
+    private final List<Rejection> orgRejections = new ArrayList<>();
     private final List<String> forgotten = new ArrayList<>();
+    // the planner's working state between its steps (orgs, people batches, deletes)
+    Map<String, HrSyncStateStore.State> orgStates = Map.of();
+    Map<String, Integer> orgDepth = Map.of();
+    final Map<String, String> orgProblems = new HashMap<>();
+    final Set<String> hrOrgIds = new HashSet<>();
+    /** Ids of every HR person seen by a full run (ids only): the deletes are the known ids not among them. */
+    final Set<String> hrPersonIds = new HashSet<>();
+    private int personCreates;
+    private int personUpdates;
+    private int photoUploads;
+    private int peopleRejected;
+    private int peopleRead;
     private int unchanged;
     private int heldPersonDeletes;
     private int heldOrgDeletes;
@@ -29,10 +48,6 @@ public class HrSyncPlan {
         return orgUpserts;
     }
 
-    public List<HrChange.PersonUpsert> getPersonUpserts() {
-        return personUpserts;
-    }
-
     public List<HrChange.DeleteBatch> getPersonDeletes() {
         return personDeletes;
     }
@@ -41,8 +56,9 @@ public class HrSyncPlan {
         return orgDeletes;
     }
 
-    public List<Rejection> getRejections() {
-        return rejections;
+    /** Orgs rejected locally (people rejections travel with their batch). */
+    public List<Rejection> getOrgRejections() {
+        return orgRejections;
     }
 
     /** sync_state rows of people never created on the platform and gone from HR: dropped locally, nothing to call. */
@@ -56,6 +72,31 @@ public class HrSyncPlan {
 
     void addUnchanged() {
         unchanged++;
+    }
+
+    /** Counts one batch of people as planned. */
+    void counted(HrPeopleBatch batch) {
+        for (HrChange.PersonUpsert person : batch.personUpserts()) {
+            if (person.isCreate()) {
+                personCreates++;
+            } else {
+                personUpdates++;
+            }
+            if (person.isPhotoUploadNeeded()) {
+                photoUploads++;
+            }
+        }
+        peopleRejected += batch.rejections().size();
+        peopleRead += batch.read();
+    }
+
+    /** People HR returned so far. */
+    public int getPeopleRead() {
+        return peopleRead;
+    }
+
+    public int getRejectedCount() {
+        return orgRejections.size() + peopleRejected;
     }
 
     public int getHeld() {
@@ -99,9 +140,9 @@ public class HrSyncPlan {
         return count(orgDeletes);
     }
 
-    /** Number of records the run will send (upserts plus deleted ids): the "total" of the progress log. */
+    /** Records the run sends, as far as planned (upserts plus deleted ids): the "total" of the progress log. */
     public int getWorkload() {
-        return orgUpserts.size() + personUpserts.size() + count(personDeletes) + count(orgDeletes);
+        return orgUpserts.size() + personCreates + personUpdates + count(personDeletes) + count(orgDeletes);
     }
 
     private static int count(List<HrChange.DeleteBatch> batches) {
@@ -111,11 +152,9 @@ public class HrSyncPlan {
     /** One line for the log and the sync_run row of a dry run. */
     public String describe() {
         long orgCreates = orgUpserts.stream().filter(HrChange.OrgUpsert::create).count();
-        long personCreates = personUpserts.stream().filter(HrChange.PersonUpsert::isCreate).count();
-        long uploads = personUpserts.stream().filter(HrChange.PersonUpsert::isPhotoUploadNeeded).count();
         return String.format("orgs: %d create, %d update, %d delete; people: %d create, %d update, %d delete, %d photo uploads; "
                         + "%d unchanged, %d rejected, %d deletes held",
-                orgCreates, orgUpserts.size() - orgCreates, getOrgDeleteCount(), personCreates,
-                personUpserts.size() - personCreates, getPersonDeleteCount(), uploads, unchanged, rejections.size(), getHeld());
+                orgCreates, orgUpserts.size() - orgCreates, getOrgDeleteCount(), personCreates, personUpdates,
+                getPersonDeleteCount(), photoUploads, unchanged, getRejectedCount(), getHeld());
     }
 }

@@ -1,13 +1,7 @@
 package io.sophonsight.gateway.hr;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Blob;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -16,7 +10,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,50 +36,144 @@ public class HrSyncPlanner {
 
     private final HrSyncStateStore store;
     private final HrDeletionGuard guard;
+    private final HrPhotos photos;
     private final String photoSource;
-    private final Path photoBaseDir;
     private final int deleteBatchSize;
     private final int maxIdLength;
+    private final int batchSize;
 
-    public HrSyncPlanner(HrSyncStateStore store, HrDeletionGuard guard,
+    public HrSyncPlanner(HrSyncStateStore store, HrDeletionGuard guard, HrPhotos photos,
                          @Value("${hr.photo.source:blob}") String photoSource,
-                         @Value("${hr.photo.base-dir:.}") String photoBaseDir,
                          @Value("${hr.sync.delete-batch-size:50}") int deleteBatchSize,
-                         @Value("${hr.sync.max-id-length:100}") int maxIdLength) {
+                         @Value("${hr.sync.max-id-length:100}") int maxIdLength,
+                         @Value("${hr.sync.batch-size:500}") int batchSize) {
         this.store = store;
         this.guard = guard;
+        this.photos = photos;
         this.photoSource = photoSource.trim().toLowerCase();
         if (!this.photoSource.equals("blob") && !this.photoSource.equals("path")) {
             throw new IllegalArgumentException("hr.photo.source must be 'blob' or 'path', was: " + photoSource);
         }
-        this.photoBaseDir = Path.of(photoBaseDir);
         this.deleteBatchSize = Math.max(1, Math.min(50, deleteBatchSize));
         this.maxIdLength = maxIdLength;
+        this.batchSize = Math.max(1, batchSize);
     }
 
-    /** Camel step: plans a run from the org rows, the people rows (a list or a streamed iterator) and the run. */
-    public HrSyncPlan plan(List<Map<String, Object>> orgRows, Object peopleRows, HrSyncRun run) {
+    /**
+     * Camel step, first of a run: plans the orgs (all of them; an org tree is small) and starts the run's plan.
+     * The people follow in batches ({@link #peopleBatches}), the deletes last ({@link #planDeletes}).
+     */
+    public HrSyncPlan planOrgs(List<Map<String, Object>> orgRows, HrSyncRun run) {
         HrSyncPlan plan = new HrSyncPlan();
-        Map<String, HrSyncStateStore.State> orgStates = store.load(HrChange.ORG);
-        Map<String, HrSyncStateStore.State> personStates = store.load(HrChange.PERSON);
-        plan.known((int) personStates.values().stream().filter(HrSyncStateStore.State::onPlatform).count(),
-                (int) orgStates.values().stream().filter(HrSyncStateStore.State::onPlatform).count());
+        plan.orgStates = store.load(HrChange.ORG);
+        plan.known(store.countOnPlatform(HrChange.PERSON),
+                (int) plan.orgStates.values().stream().filter(HrSyncStateStore.State::onPlatform).count());
+        plan.orgDepth = planOrgTree(orgRows, plan.orgStates, plan, plan.orgProblems, plan.hrOrgIds);
+        run.planned(plan);
+        return plan;
+    }
 
-        Map<String, String> orgProblems = new HashMap<>();
-        Set<String> hrOrgIds = new HashSet<>();
-        Map<String, Integer> depth = planOrgs(orgRows, orgStates, plan, orgProblems, hrOrgIds);
-
-        Set<String> hrPersonIds = new HashSet<>();
-        Iterator<?> people = peopleRows instanceof Iterator<?> it ? it
+    /**
+     * Camel step: the people rows (a streamed result set, or a list) as planned batches of at most
+     * {@code hr.sync.batch-size}, read and planned only when the split asks for the next one, so one batch is in
+     * memory at a time. Each batch looks up its people's sync_state rows in one query. A stopping run gets no
+     * more batches. Closing the iterator (the split does, also on failure) closes the HR result set.
+     */
+    public Iterator<HrPeopleBatch> peopleBatches(HrSyncPlan plan, Object peopleRows, HrSyncRun run) {
+        Iterator<?> rows = peopleRows instanceof Iterator<?> it ? it
                 : peopleRows instanceof Collection<?> c ? c.iterator() : List.of().iterator();
-        try {
-            while (people.hasNext()) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> row = (Map<String, Object>) people.next();
-                planPerson(row, personStates, depth, orgProblems, plan, hrPersonIds, run);
+        return new PeopleBatches(plan, rows, run);
+    }
+
+    /**
+     * Camel step, once every person of HR was seen: a full run's deletes (people, then orgs children first), held
+     * when over the deletion threshold. sync_state is read in one pass of ids, never loaded whole.
+     */
+    public HrSyncPlan planDeletes(HrSyncPlan plan, HrSyncRun run) {
+        if (run.getMode() == HrSyncMode.FULL) {
+            List<String> gonePeople = new ArrayList<>();
+            store.forEachId(HrChange.PERSON, (thirdId, onPlatform) -> {
+                if (!plan.hrPersonIds.contains(thirdId)) {
+                    if (onPlatform) {
+                        gonePeople.add(thirdId);
+                    } else {
+                        plan.getForgotten().add(HrChange.PERSON + ":" + thirdId);
+                    }
+                }
+            });
+            gonePeople.sort(Comparator.naturalOrder());
+            batch(HrChange.PERSON, gonePeople, plan.getPersonDeletes());
+            planOrgDeletes(plan.orgStates, plan.hrOrgIds, plan);
+            if (!guard.allows(plan.getPersonDeleteCount(), plan.getKnownPeople(), plan.getOrgDeleteCount(),
+                    plan.getKnownOrgs(), run.isDryRun())) {
+                plan.holdDeletes();
             }
-        } finally {
-            if (people instanceof AutoCloseable streamed) { // a streamed result set holds an HR connection
+        }
+        plan.hrPersonIds.clear();
+        run.planned(plan);
+        return plan;
+    }
+
+    /** Reads and plans one batch of people at a time, as the split asks. */
+    private final class PeopleBatches implements Iterator<HrPeopleBatch>, java.io.Closeable {
+        private final HrSyncPlan plan;
+        private final Iterator<?> rows;
+        private final HrSyncRun run;
+        private boolean closed;
+
+        PeopleBatches(HrSyncPlan plan, Iterator<?> rows, HrSyncRun run) {
+            this.plan = plan;
+            this.rows = rows;
+            this.run = run;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (!closed && (run.isStopping() || !rows.hasNext())) {
+                close();
+            }
+            return !closed;
+        }
+
+        @Override
+        public HrPeopleBatch next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            List<Candidate> candidates = new ArrayList<>(batchSize);
+            List<HrSyncPlan.Rejection> rejections = new ArrayList<>();
+            int read = 0;
+            while (read < batchSize && rows.hasNext()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> row = (Map<String, Object>) rows.next();
+                read++;
+                Candidate candidate = candidate(row, plan, run, rejections);
+                if (candidate != null) {
+                    candidates.add(candidate);
+                }
+            }
+            Map<String, HrSyncStateStore.State> states = store.loadPeople(candidates.stream().map(Candidate::id).toList());
+            List<HrChange.PersonUpsert> upserts = new ArrayList<>();
+            for (Candidate candidate : candidates) {
+                HrChange.PersonUpsert upsert = upsert(candidate, states.get(candidate.id()));
+                if (upsert == null) {
+                    plan.addUnchanged();
+                } else {
+                    upserts.add(upsert);
+                }
+            }
+            HrPeopleBatch batch = new HrPeopleBatch(upserts, rejections, read);
+            plan.counted(batch);
+            return batch;
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (rows instanceof AutoCloseable streamed) { // a streamed result set holds an HR connection
                 try {
                     streamed.close();
                 } catch (Exception ignored) {
@@ -94,22 +181,11 @@ public class HrSyncPlanner {
                 }
             }
         }
-
-        if (run.getMode() == HrSyncMode.FULL) {
-            planPersonDeletes(personStates, hrPersonIds, plan);
-            planOrgDeletes(orgStates, hrOrgIds, plan);
-            if (!guard.allows(plan.getPersonDeleteCount(), plan.getKnownPeople(), plan.getOrgDeleteCount(),
-                    plan.getKnownOrgs(), run.isDryRun())) {
-                plan.holdDeletes();
-            }
-        }
-        run.planned(plan);
-        return plan;
     }
 
     // ---------------------------------------------------------------- organisations
 
-    private Map<String, Integer> planOrgs(List<Map<String, Object>> rows, Map<String, HrSyncStateStore.State> states,
+    private Map<String, Integer> planOrgTree(List<Map<String, Object>> rows, Map<String, HrSyncStateStore.State> states,
                                           HrSyncPlan plan, Map<String, String> problems, Set<String> hrIds) {
         Map<String, Map<String, Object>> valid = new LinkedHashMap<>();
         for (Map<String, Object> row : rows == null ? List.<Map<String, Object>>of() : rows) {
@@ -224,11 +300,16 @@ public class HrSyncPlanner {
 
     // ---------------------------------------------------------------- people
 
-    private void planPerson(Map<String, Object> row, Map<String, HrSyncStateStore.State> states, Map<String, Integer> orgDepth,
-                            Map<String, String> orgProblems, HrSyncPlan plan, Set<String> hrIds, HrSyncRun run) {
+    /** A valid HR person with its photo checked and hashed (the bytes are not kept). */
+    private record Candidate(String id, String name, String department, String jobNumber, String mail, String phone,
+                             Timestamp updatedAt, String photoPath, HrPhotos.Checked photo) { }
+
+    /** Validates one row and hashes its photo; null (and a rejection) when it must not be sent. */
+    private Candidate candidate(Map<String, Object> row, HrSyncPlan plan, HrSyncRun run,
+                                List<HrSyncPlan.Rejection> rejections) {
         String id = text(row, "id");
-        if (id != null) {
-            hrIds.add(id);
+        if (id != null && run.getMode() == HrSyncMode.FULL) {
+            plan.hrPersonIds.add(id);
         }
         Timestamp updatedAt = timestamp(row.get("updated_at"));
         run.seen(updatedAt);
@@ -241,39 +322,42 @@ public class HrSyncPlanner {
             reason = "person has no department";
         } else if (reason == null && department.length() > maxIdLength) {
             reason = "department id is " + department.length() + " characters, at most " + maxIdLength;
-        } else if (reason == null && !orgDepth.containsKey(department)) {
-            reason = orgProblems.containsKey(department)
-                    ? "department '" + department + "' is rejected: " + orgProblems.get(department)
+        } else if (reason == null && !plan.orgDepth.containsKey(department)) {
+            reason = plan.orgProblems.containsKey(department)
+                    ? "department '" + department + "' is rejected: " + plan.orgProblems.get(department)
                     : "department '" + department + "' does not exist in HR";
         }
-        byte[] photo = null;
+        String photoPath = "path".equals(photoSource) ? text(row, "photo_path") : null;
+        HrPhotos.Checked photo = null;
         if (reason == null) {
             try {
-                photo = photo(row);
-            } catch (IOException e) {
-                reason = "photo cannot be read: " + e.getMessage();
+                photo = "path".equals(photoSource) ? (photoPath == null ? null : photos.fileHash(photoPath))
+                        : photos.blobHash(row.get("photo"));
+            } catch (HrPhotoException e) {
+                reason = e.getMessage();
             }
         }
         if (reason != null) {
-            reject(plan, HrChange.PERSON, id, reason, row);
-            return;
+            rejections.add(rejection(HrChange.PERSON, id, reason, row));
+            return null;
         }
-        String jobNumber = text(row, "job_number");
-        String mail = text(row, "mail");
-        String phone = text(row, "phone");
-        String contentHash = hash(name, department, jobNumber, mail, phone);
-        String photoHash = photo == null ? null : sha256(photo);
-        HrSyncStateStore.State state = states.get(id);
+        return new Candidate(id, name, department, text(row, "job_number"), text(row, "mail"), text(row, "phone"),
+                updatedAt, photoPath, photo);
+    }
+
+    /** The upsert a valid person needs against what the platform holds, or null when it is unchanged. */
+    private static HrChange.PersonUpsert upsert(Candidate person, HrSyncStateStore.State state) {
+        String contentHash = hash(person.name(), person.department(), person.jobNumber(), person.mail(), person.phone());
+        String photoHash = person.photo() == null ? null : person.photo().hash();
         boolean create = state == null || !state.onPlatform();
-        boolean photoChanged = create ? photo != null : !Objects.equals(photoHash, state.photoHash());
+        boolean photoChanged = create ? photoHash != null : !Objects.equals(photoHash, state.photoHash());
         if (!create && !photoChanged && contentHash.equals(state.contentHash()) && state.lastError() == null) {
-            plan.addUnchanged();
-            return;
+            return null;
         }
-        byte[] upload = null;
+        boolean upload = false;
         boolean reusesPending = false;
         String photoId;
-        if (photo == null) {
+        if (photoHash == null) {
             photoId = ""; // no photo in HR: none on add; on edit an empty facePicture removes the face on purpose
         } else if (!photoChanged) {
             photoId = state.photoId(); // every edit resends the current face, or the platform would drop it
@@ -282,10 +366,11 @@ public class HrSyncPlanner {
             reusesPending = true;
         } else {
             photoId = null;
-            upload = photo;
+            upload = true;
         }
-        plan.getPersonUpserts().add(new HrChange.PersonUpsert(id, name, department, jobNumber, mail, phone, contentHash,
-                photoHash, upload, photoId, create, updatedAt, reusesPending));
+        return new HrChange.PersonUpsert(person.id(), person.name(), person.department(), person.jobNumber(), person.mail(),
+                person.phone(), contentHash, photoHash, upload, person.photoPath(), photoId, create, person.updatedAt(),
+                reusesPending);
     }
 
     /**
@@ -307,42 +392,6 @@ public class HrSyncPlanner {
         return gone;
     }
 
-    private void planPersonDeletes(Map<String, HrSyncStateStore.State> states, Set<String> hrIds, HrSyncPlan plan) {
-        List<String> gone = goneFromHr(HrChange.PERSON, states, hrIds, plan);
-        gone.sort(Comparator.naturalOrder());
-        batch(HrChange.PERSON, gone, plan.getPersonDeletes());
-    }
-
-    private byte[] photo(Map<String, Object> row) throws IOException {
-        if ("path".equals(photoSource)) {
-            String path = text(row, "photo_path");
-            if (path == null) {
-                return null;
-            }
-            Path file = photoBaseDir.resolve(path);
-            if (!Files.isRegularFile(file)) {
-                throw new IOException("no such file " + file);
-            }
-            byte[] bytes = Files.readAllBytes(file);
-            return bytes.length == 0 ? null : bytes;
-        }
-        Object value = row.get("photo");
-        if (value instanceof Blob blob) {
-            try {
-                value = blob.getBytes(1, (int) blob.length());
-            } catch (SQLException e) {
-                throw new IOException(e.getMessage(), e);
-            }
-        }
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof byte[] bytes)) {
-            throw new IOException("column photo is " + value.getClass().getSimpleName() + ", expected binary");
-        }
-        return bytes.length == 0 ? null : bytes;
-    }
-
     // ---------------------------------------------------------------- helpers
 
     private void batch(String kind, List<String> ids, List<HrChange.DeleteBatch> into) {
@@ -362,9 +411,13 @@ public class HrSyncPlanner {
     }
 
     private static void reject(HrSyncPlan plan, String kind, String id, String reason, Map<String, Object> row) {
+        plan.getOrgRejections().add(rejection(kind, id, reason, row));
+    }
+
+    private static HrSyncPlan.Rejection rejection(String kind, String id, String reason, Map<String, Object> row) {
         Map<String, Object> printable = new LinkedHashMap<>();
         row.forEach((k, v) -> printable.put(k, v instanceof byte[] b ? "<" + b.length + " bytes>" : v instanceof Blob ? "<blob>" : v));
-        plan.getRejections().add(new HrSyncPlan.Rejection(kind, id == null ? "" : id, reason, printable.toString()));
+        return new HrSyncPlan.Rejection(kind, id == null ? "" : id, reason, printable.toString());
     }
 
     static String text(Map<String, Object> row, String column) {
@@ -401,10 +454,6 @@ public class HrSyncPlanner {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JRE", e);
-        }
+        return HrPhotos.sha256(bytes);
     }
 }

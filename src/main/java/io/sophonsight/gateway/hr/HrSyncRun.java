@@ -3,6 +3,10 @@ package io.sophonsight.gateway.hr;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +37,9 @@ public class HrSyncRun {
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
     private final AtomicInteger rejected = new AtomicInteger();
+    private final AtomicInteger rejectedAtUpload = new AtomicInteger();
+    /** Confirmed calls waiting for their batched sync_state write (at the end of each batch and of the run). */
+    private final Queue<HrSyncStateStore.Synced> confirmed = new ConcurrentLinkedQueue<>();
     private volatile int held;
     private volatile int unchanged;
     private final AtomicReference<Timestamp> maxSeen = new AtomicReference<>();
@@ -49,11 +56,32 @@ public class HrSyncRun {
         this.maxSeen.set(since);
     }
 
+    /** Takes the plan's counts as far as it is planned (called after the orgs, each batch of people, the deletes). */
     void planned(HrSyncPlan plan) {
         total = plan.getWorkload();
         held = plan.getHeld();
         unchanged = plan.getUnchanged();
-        rejected.set(plan.getRejections().size());
+        rejected.set(plan.getRejectedCount());
+    }
+
+    /** A person planned for upload whose photo failed the checks when it was read for the upload. */
+    void rejectedAtUpload() {
+        rejectedAtUpload.incrementAndGet();
+        step(1);
+    }
+
+    /** Keeps a confirmed call for the next batched sync_state write. */
+    void confirmed(HrSyncStateStore.Synced synced) {
+        confirmed.add(synced);
+    }
+
+    /** The confirmed calls not yet written, taken out of the buffer. */
+    List<HrSyncStateStore.Synced> drainConfirmed() {
+        List<HrSyncStateStore.Synced> drained = new ArrayList<>();
+        for (HrSyncStateStore.Synced s; (s = confirmed.poll()) != null; ) {
+            drained.add(s);
+        }
+        return drained;
     }
 
     void seen(Timestamp updatedAt) {
@@ -139,7 +167,7 @@ public class HrSyncRun {
         return String.format("HR sync run %d (%s%s) %s in %.1f s: created=%d updated=%d deleted=%d failed=%d rejected=%d "
                         + "held=%d unchanged=%d%s", id, mode, dryRun ? ", dry run" : "", status,
                 Duration.between(startedAt, endedAt == null ? Instant.now() : endedAt).toMillis() / 1000.0,
-                created.get(), updated.get(), deleted.get(), failed.get(), rejected.get(), held, unchanged,
+                created.get(), updated.get(), deleted.get(), failed.get(), getRejected(), held, unchanged,
                 message == null ? "" : " - " + message);
     }
 
@@ -210,7 +238,7 @@ public class HrSyncRun {
     }
 
     public int getRejected() {
-        return rejected.get();
+        return rejected.get() + rejectedAtUpload.get();
     }
 
     public int getHeld() {

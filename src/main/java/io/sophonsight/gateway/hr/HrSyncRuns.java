@@ -100,54 +100,109 @@ public class HrSyncRuns {
         return run;
     }
 
-    /** Records what the plan rejected locally (dead_letter, once per row and reason) and logs the plan. */
+    /** After the orgs are planned: records the orgs rejected locally (dead_letter, once per row and reason). */
+    public void orgsPlanned(HrSyncRun run, HrSyncPlan plan) {
+        recordRejections(run, plan.getOrgRejections());
+    }
+
+    /** After a batch of people is planned: records its rejections and takes the plan's counts so far. */
+    public void batchPlanned(HrSyncRun run, HrSyncPlan plan, HrPeopleBatch batch) {
+        recordRejections(run, batch.rejections());
+        run.planned(plan);
+    }
+
+    /** Once every person was seen and the deletes are planned: logs the plan, drops the forgotten rows. */
     public void planned(HrSyncRun run, HrSyncPlan plan) {
-        if (plan.getWorkload() > 0 || !plan.getRejections().isEmpty() || plan.getHeld() > 0 || run.isDryRun()) {
+        run.planned(plan);
+        if (plan.getWorkload() > 0 || plan.getRejectedCount() > 0 || plan.getHeld() > 0 || run.isDryRun()) {
             LOG.info("HR sync run {} ({}) plan: {}", run.getId(), run.getMode(), plan.describe());
         }
         if (run.isDryRun()) {
             run.message("dry run, nothing sent: " + plan.describe());
-            for (HrSyncPlan.Rejection rejection : plan.getRejections()) {
-                LOG.info("HR sync run {} would reject {} {}: {}", run.getId(), rejection.kind(), rejection.thirdId(), rejection.reason());
-            }
             return;
         }
-        for (HrSyncPlan.Rejection rejection : plan.getRejections()) {
-            LOG.warn("HR sync run {} rejected {} '{}': {}", run.getId(), rejection.kind(), rejection.thirdId(), rejection.reason());
-            store.rejected(FLOW, rejection);
+        Map<String, List<String>> forgotten = new java.util.HashMap<>();
+        for (String kindAndId : plan.getForgotten()) {
+            String[] parts = kindAndId.split(":", 2);
+            forgotten.computeIfAbsent(parts[0], k -> new java.util.ArrayList<>()).add(parts[1]);
         }
-        for (String forgotten : plan.getForgotten()) {
-            String[] kindAndId = forgotten.split(":", 2);
-            store.forget(kindAndId[0], List.of(kindAndId[1]));
+        forgotten.forEach((kind, ids) -> {
+            for (int from = 0; from < ids.size(); from += 500) {
+                store.forget(kind, ids.subList(from, Math.min(ids.size(), from + 500)));
+            }
+        });
+    }
+
+    private void recordRejections(HrSyncRun run, List<HrSyncPlan.Rejection> rejections) {
+        for (HrSyncPlan.Rejection rejection : rejections) {
+            if (run.isDryRun()) {
+                LOG.info("HR sync run {} would reject {} {}: {}", run.getId(), rejection.kind(), rejection.thirdId(),
+                        rejection.reason());
+            } else {
+                LOG.warn("HR sync run {} rejected {} '{}': {}", run.getId(), rejection.kind(), rejection.thirdId(),
+                        rejection.reason());
+                store.rejected(FLOW, rejection);
+            }
         }
     }
 
     // ---- outcomes of platform calls ----
 
     public void orgSynced(HrSyncRun run, HrChange.OrgUpsert org, Object data) {
-        store.synced(HrChange.ORG, org.thirdId(), org.parentId(), org.contentHash(), null, null, platformId(data));
+        store.synced(new HrSyncStateStore.Synced(HrChange.ORG, org.thirdId(), org.parentId(), org.contentHash(), null, null,
+                platformId(data)));
         count(run, org.create());
     }
 
+    /**
+     * The photo is on the platform: the person's addOrEdit references it next. Kept in memory only; written as the
+     * person's pending photo only if that addOrEdit fails ({@link #refused}, {@link #stopAfterInFlight}), so a
+     * successful person costs one sync_state write, not two.
+     */
     public void photoUploaded(HrSyncRun run, HrChange.PersonUpsert person, Object data) {
         Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
         if (photoId == null || photoId.toString().isBlank()) {
             throw new SophonSightBusinessException("/openapi/v1/pic/upload", -1, "upload answered without a photoId");
         }
         person.photoUploaded(photoId.toString());
-        store.photoUploaded(person.getThirdId(), person.getPhotoHash(), person.getPhotoId());
     }
 
+    /** The platform holds the person now: recorded with the next batched sync_state write ({@link #flush}). */
     public void personSynced(HrSyncRun run, HrChange.PersonUpsert person, Object data) {
-        store.synced(HrChange.PERSON, person.getThirdId(), person.getDepartmentId(), person.getContentHash(),
-                person.getPhotoHash(), person.getPhotoId() == null || person.getPhotoId().isEmpty() ? null : person.getPhotoId(),
-                platformId(data));
+        run.confirmed(new HrSyncStateStore.Synced(HrChange.PERSON, person.getThirdId(), person.getDepartmentId(),
+                person.getContentHash(), person.getPhotoHash(),
+                person.getPhotoId() == null || person.getPhotoId().isEmpty() ? null : person.getPhotoId(), platformId(data)));
         count(run, person.isCreate());
+    }
+
+    /** Writes the confirmed people of the run so far into sync_state: one transaction, two JDBC batches. */
+    public void flush(HrSyncRun run) {
+        store.synced(run.drainConfirmed());
+    }
+
+    /**
+     * The person's photo, read for its upload, failed the checks (changed in HR since planning: now outside the
+     * folder, too large, not an image, gone): rejected locally like at planning, nothing sent for this person.
+     */
+    public void photoRejected(HrSyncRun run, HrChange.PersonUpsert person, HrPhotoException reason) {
+        HrSyncPlan.Rejection rejection = new HrSyncPlan.Rejection(HrChange.PERSON, person.getThirdId(), reason.getMessage(),
+                person.toString());
+        LOG.warn("HR sync run {} rejected {} '{}' at upload: {}", run.getId(), rejection.kind(), rejection.thirdId(),
+                rejection.reason());
+        store.rejected(FLOW, rejection);
+        run.rejectedAtUpload();
     }
 
     public void deleted(HrSyncRun run, HrChange.DeleteBatch batch) {
         store.forget(batch.kind(), batch.thirdIds());
         run.deleted(batch.thirdIds().size());
+    }
+
+    /** A person whose addOrEdit failed after this run uploaded its photo: the upload is remembered for the retry. */
+    private void rememberUpload(HrChange change) {
+        if (change instanceof HrChange.PersonUpsert person && person.isUploadedThisRun()) {
+            store.photoUploaded(person.getThirdId(), person.getPhotoHash(), person.getPhotoId());
+        }
     }
 
     /**
@@ -168,6 +223,7 @@ public class HrSyncRuns {
         for (String thirdId : change.thirdIds()) {
             store.refused(change.kind(), thirdId, reason);
         }
+        rememberUpload(change);
         if (change instanceof HrChange.PersonUpsert person && person.isReusesPendingPhoto()) {
             // the earlier upload was given one more chance and refused too: the next attempt uploads afresh
             store.clearPendingPhoto(person.getThirdId());
@@ -179,9 +235,13 @@ public class HrSyncRuns {
 
     // ---- end of a run ----
 
-    /** A parallel task found the platform unavailable: the run stops once the tasks in flight are done. */
-    public void stopAfterInFlight(HrSyncRun run, Exception cause) {
+    /**
+     * A parallel task found the platform unavailable: the run stops once the tasks in flight are done. A photo
+     * this person's attempt uploaded is remembered, so the next run does not send it again.
+     */
+    public void stopAfterInFlight(HrSyncRun run, HrChange change, Exception cause) {
         run.stop(cause);
+        rememberUpload(change);
     }
 
     /** After the parallel people step: a run asked to stop fails now, when no call is in flight any more. */
@@ -214,6 +274,7 @@ public class HrSyncRuns {
             run.end("FAILED", "run ended without an outcome");
         }
         try {
+            flush(run); // whatever the platform confirmed is recorded, however the run ended
             store.finishRun(run);
             store.forgetRunsBefore(java.time.Instant.now().minus(runRetention));
         } finally {

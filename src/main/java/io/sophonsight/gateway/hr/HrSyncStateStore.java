@@ -3,6 +3,7 @@ package io.sophonsight.gateway.hr;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,12 @@ import javax.sql.DataSource;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The gateway's record of what the platform holds ({@code sync_state}) and of each run
@@ -34,40 +37,114 @@ public class HrSyncStateStore {
         }
     }
 
+    /** What the platform confirmed for one record, waiting in a run's buffer for the next batched write. */
+    public record Synced(String kind, String thirdId, String parentId, String contentHash, String photoHash, String photoId,
+                         String platformId) { }
+
+    private static final String COLUMNS = "SELECT kind, third_id, parent_id, content_hash, photo_hash, photo_id, "
+            + "pending_photo_hash, pending_photo_id, platform_id, synced_at, last_error FROM sync_state ";
+    private static final String UPDATE_SYNCED = "UPDATE sync_state SET parent_id = ?, content_hash = ?, photo_hash = ?, "
+            + "photo_id = ?, pending_photo_hash = NULL, pending_photo_id = NULL, platform_id = COALESCE(?, platform_id), "
+            + "synced_at = ?, last_error = NULL, last_error_at = NULL WHERE kind = ? AND third_id = ?";
+    private static final String INSERT_SYNCED = "INSERT INTO sync_state (parent_id, content_hash, photo_hash, photo_id, "
+            + "platform_id, synced_at, kind, third_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
+    private final TransactionTemplate transaction;
 
     public HrSyncStateStore(@Qualifier("dataSource") DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.named = new NamedParameterJdbcTemplate(jdbc);
+        this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
+    /** Every row of a kind; for the orgs (a tree of hundreds), never the people. */
     public Map<String, State> load(String kind) {
         Map<String, State> states = new HashMap<>();
-        jdbc.query("SELECT kind, third_id, parent_id, content_hash, photo_hash, photo_id, pending_photo_hash, pending_photo_id, "
-                + "platform_id, synced_at, last_error FROM sync_state WHERE kind = ?", rs -> {
-                    State s = new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-                            rs.getObject(10, OffsetDateTime.class), rs.getString(11));
-                    states.put(s.thirdId(), s);
-                }, kind);
+        jdbc.query(COLUMNS + "WHERE kind = ?", rs -> {
+            State s = state(rs);
+            states.put(s.thirdId(), s);
+        }, kind);
         return states;
     }
 
-    /** The platform accepted an org or person: this is now what it holds. */
-    public void synced(String kind, String thirdId, String parentId, String contentHash, String photoHash, String photoId,
-                       String platformId) {
-        MapSqlParameterSource p = key(kind, thirdId)
-                .addValue("parentId", parentId).addValue("contentHash", contentHash).addValue("photoHash", photoHash)
-                .addValue("photoId", photoId).addValue("platformId", platformId).addValue("now", now());
-        int updated = named.update("UPDATE sync_state SET parent_id = :parentId, content_hash = :contentHash, "
-                + "photo_hash = :photoHash, photo_id = :photoId, pending_photo_hash = NULL, pending_photo_id = NULL, "
-                + "platform_id = COALESCE(:platformId, platform_id), synced_at = :now, last_error = NULL, last_error_at = NULL "
-                + "WHERE kind = :kind AND third_id = :thirdId", p);
-        if (updated == 0) {
-            named.update("INSERT INTO sync_state (kind, third_id, parent_id, content_hash, photo_hash, photo_id, platform_id, "
-                    + "synced_at) VALUES (:kind, :thirdId, :parentId, :contentHash, :photoHash, :photoId, :platformId, :now)", p);
+    /** The rows of these people (one batch of a run), in one query. */
+    public Map<String, State> loadPeople(List<String> thirdIds) {
+        Map<String, State> states = new HashMap<>();
+        if (thirdIds.isEmpty()) {
+            return states;
         }
+        named.query(COLUMNS + "WHERE kind = :kind AND third_id IN (:ids)",
+                new MapSqlParameterSource("kind", HrChange.PERSON).addValue("ids", thirdIds), rs -> {
+                    State s = state(rs);
+                    states.put(s.thirdId(), s);
+                });
+        return states;
+    }
+
+    /** How many records of a kind the platform holds, as far as the gateway knows. */
+    public int countOnPlatform(String kind) {
+        Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM sync_state WHERE kind = ? AND synced_at IS NOT NULL",
+                Integer.class, kind);
+        return count == null ? 0 : count;
+    }
+
+    /** Every id of a kind with whether the platform holds it, row by row (the full run's delete pass). */
+    public void forEachId(String kind, java.util.function.BiConsumer<String, Boolean> action) {
+        jdbc.query("SELECT third_id, synced_at FROM sync_state WHERE kind = ?",
+                rs -> {
+                    action.accept(rs.getString(1), rs.getObject(2) != null);
+                }, kind);
+    }
+
+    private static State state(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new State(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getObject(10, OffsetDateTime.class), rs.getString(11));
+    }
+
+    /**
+     * Records many confirmed calls in one transaction with two JDBC batches (update, then insert of the rows the
+     * update did not find): one commit for a batch of people instead of two statements and commits per person.
+     */
+    public void synced(List<Synced> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        // one row per record, the last outcome wins (HR listing an id twice must not make the insert batch fail)
+        Map<String, Synced> byKey = new java.util.LinkedHashMap<>();
+        outcomes.forEach(s -> byKey.put(s.kind() + ':' + s.thirdId(), s));
+        List<Synced> confirmed = new ArrayList<>(byKey.values());
+        Timestamp now = now();
+        transaction.executeWithoutResult(status -> {
+            int[] updated = jdbc.batchUpdate(UPDATE_SYNCED, confirmed, confirmed.size(), (ps, s) -> bind(ps, s, now))[0];
+            List<Synced> missing = new ArrayList<>();
+            for (int i = 0; i < updated.length; i++) {
+                if (updated[i] == 0) {
+                    missing.add(confirmed.get(i));
+                }
+            }
+            if (!missing.isEmpty()) {
+                jdbc.batchUpdate(INSERT_SYNCED, missing, missing.size(), (ps, s) -> bind(ps, s, now));
+            }
+        });
+    }
+
+    private static void bind(PreparedStatement ps, Synced s, Timestamp now) throws java.sql.SQLException {
+        ps.setString(1, s.parentId());
+        ps.setString(2, s.contentHash());
+        ps.setString(3, s.photoHash());
+        ps.setString(4, s.photoId());
+        ps.setString(5, s.platformId());
+        ps.setTimestamp(6, now);
+        ps.setString(7, s.kind());
+        ps.setString(8, s.thirdId());
+    }
+
+    /** The platform accepted one org or person: this is now what it holds. */
+    public void synced(Synced confirmed) {
+        synced(List.of(confirmed));
     }
 
     /**

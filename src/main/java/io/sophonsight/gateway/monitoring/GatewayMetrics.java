@@ -198,6 +198,20 @@ public class GatewayMetrics implements DisposableBean {
                 .increment();
     }
 
+    /**
+     * Counts a paged read of the platform that could not be proven complete (see PagedReading): a record
+     * window whose watermark stays, or a device inventory pass that marks nothing removed; {@code list} =
+     * {@code access-records-<kind>} or {@code device-inventory}.
+     */
+    public void countIncompleteRead(String list) {
+        Counter.builder("gateway.paging.incomplete")
+                .description("Paged reads of the platform that could not be proven complete (distinct items short of "
+                        + "the platform's total after the re-reads, too many pages, a repeated page), by list")
+                .tag("list", list == null ? "unknown" : list)
+                .register(registry)
+                .increment();
+    }
+
     // ---- gauges ----
 
     double deadLettersPending(String flow) {

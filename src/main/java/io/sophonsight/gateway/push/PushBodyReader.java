@@ -8,16 +8,18 @@ import java.io.UncheckedIOException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
-import org.apache.camel.http.common.HttpMessage;
+import jakarta.servlet.http.HttpServletRequest;
+import io.sophonsight.gateway.security.RequestBodyTooLargeException;
+import io.sophonsight.gateway.security.RequestGuardFilter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
- * ({@link PushRequestFilter} has kept the HTTP binding from reading more than that), and refusing
- * an empty body (400). The bytes are also kept in the
- * exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
+ * ({@link RequestGuardFilter} hides the body of a declared length over it and ends a streamed body
+ * one byte past it, marking the request {@link RequestGuardFilter#TOO_LARGE}), and refusing an empty
+ * body (400). The bytes are also kept in the exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
  */
 @Component("pushBodyReader")
 public class PushBodyReader {
@@ -37,11 +39,19 @@ public class PushBodyReader {
         if (declared != null && declared > maxBytes) {
             throw tooLarge(declared);
         }
-        if (message instanceof HttpMessage http && http.getRequest() != null
-                && http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE) != null) {
-            throw tooLarge(((Number) http.getRequest().getAttribute(PushRequestFilter.TOO_LARGE)).longValue());
+        HttpServletRequest request = message.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) != null) {
+            throw tooLarge(-1);
         }
-        byte[] bytes = bytes(message.getBody());
+        byte[] bytes;
+        try {
+            bytes = bytes(message.getBody());
+        } catch (RuntimeException e) {
+            if (RequestBodyTooLargeException.in(e) != null) {
+                throw tooLarge(-1);
+            }
+            throw e;
+        }
         if (bytes.length > maxBytes) {
             throw tooLarge(bytes.length);
         }
@@ -73,6 +83,8 @@ public class PushBodyReader {
                 return readLimited(in);
             }
             return body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (RequestBodyTooLargeException e) {
+            throw tooLarge(-1);
         } catch (IOException e) {
             throw new UncheckedIOException("could not read the push body", e);
         }

@@ -46,11 +46,17 @@ public class SimulatedOpenApi {
 
     private final SimulatorState state;
     private final SimulatorReadings readings;
+    private final SimulatorPaging paging;
     private final Map<String, Function<JsonNode, Object>> calls = new LinkedHashMap<>();
 
-    public SimulatedOpenApi(SimulatorState state, SimulatorReadings readings) {
+    public SimulatedOpenApi(SimulatorState state, SimulatorPaging paging) {
+        this(state, new SimulatorReadings(""), paging);
+    }
+
+    public SimulatedOpenApi(SimulatorState state, SimulatorReadings readings, SimulatorPaging paging) {
         this.state = state;
         this.readings = readings;
+        this.paging = paging;
         calls.put("/openapi/v1/syncdept/addOrEdit", this::deptAddOrEdit);
         calls.put("/openapi/v1/syncdept/delete", this::deptDelete);
         calls.put("/openapi/v1/pic/upload", this::picUpload);
@@ -197,10 +203,11 @@ public class SimulatedOpenApi {
         String nameFilter = text(body, "nodeDesc");
         String typeText = text(body, "nodeType");
         Integer type = typeText.isEmpty() ? null : Integer.valueOf(number(body, "nodeType").intValue());
-        List<SimulatorState.Device> matching = state.devices().stream()
+        insertDevices(paging.insertsBeforeCall());
+        List<SimulatorState.Device> matching = paging.order(state.devices().stream()
                 .filter(d -> nameFilter.isEmpty() || d.nodeDesc().contains(nameFilter))
                 .filter(d -> type == null || d.nodeType() == type)
-                .toList();
+                .toList(), SimulatorState.Device::createTime, SimulatorState.Device::locationId);
         List<Map<String, Object>> page = new ArrayList<>();
         for (SimulatorState.Device d : page(matching, body, 20)) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -212,7 +219,9 @@ public class SimulatedOpenApi {
             page.add(item);
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("totalSize", matching.size());
+        if (paging.giveTotal()) {
+            data.put("totalSize", matching.size());
+        }
         data.put("corssNodeOwnerships", page);
         return data;
     }
@@ -232,11 +241,12 @@ public class SimulatedOpenApi {
             case "visitor" -> "visitorName";
             default -> "name";
         };
-        List<SimulatorState.AccessRecord> matching = state.records(kind).stream()
+        insertRecords(kind, paging.insertsBeforeCall(), start, end);
+        List<SimulatorState.AccessRecord> matching = paging.order(state.records(kind).stream()
                 .filter(r -> r.crossTime() >= start && r.crossTime() <= end)
                 .filter(r -> keyword.isEmpty() || String.valueOf(r.fields().get(keywordField)).contains(keyword))
                 .filter(r -> locations.isEmpty() || locations.contains(String.valueOf(r.fields().get("_locationId"))))
-                .toList();
+                .toList(), SimulatorState.AccessRecord::crossTime, SimulatedOpenApi::recordIdentity);
         List<Map<String, Object>> items = new ArrayList<>();
         for (SimulatorState.AccessRecord r : page(matching, body, 20)) {
             Map<String, Object> item = new LinkedHashMap<>();
@@ -253,23 +263,65 @@ public class SimulatedOpenApi {
             items.add(item);
         }
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("totalCount", matching.size());
+        if (paging.giveTotal()) {
+            data.put("totalCount", matching.size());
+        }
         data.put(listField, items);
         return data;
     }
 
     // ---- helpers ----
-    private static <T> List<T> page(List<T> all, JsonNode body, int defaultPageSize) {
+    private <T> List<T> page(List<T> all, JsonNode body, int defaultPageSize) {
         int index = body.hasNonNull("index") ? number(body, "index").intValue() : 1;
         int size = body.hasNonNull("pageSize") ? number(body, "pageSize").intValue() : defaultPageSize;
         if (index < 1 || size < 1) {
             throw new Refusal(INVALID_VALUE, "index and pageSize must be positive");
         }
-        long from = (long) (index - 1) * size;
-        if (from >= all.size()) {
-            return List.of();
+        return paging.page(all, index, size);
+    }
+
+    /** The paging switch "insert": devices added while a pass reads the list, at the head of its order. */
+    private void insertDevices(int count) {
+        for (int i = 0; i < count; i++) {
+            List<SimulatorState.Device> devices = state.devices();
+            long head = paging.descending()
+                    ? devices.stream().mapToLong(SimulatorState.Device::createTime).max().orElse(0) + 1
+                    : devices.stream().mapToLong(SimulatorState.Device::createTime).min().orElse(0) - 1;
+            state.putDevice(new SimulatorState.Device("LATE-" + state.nextId(), 2, "Added while listed", head));
         }
-        return all.subList((int) from, (int) Math.min(all.size(), from + size));
+    }
+
+    /**
+     * The paging switch "insert": records uploaded late into the window being read, at the head of its
+     * order (a millisecond before its earliest record, or after its latest, within the window), each a
+     * copy of a record of the kind with its ids extended.
+     */
+    private void insertRecords(String kind, int count, long start, long end) {
+        List<SimulatorState.AccessRecord> existing = state.records(kind);
+        if (count == 0 || existing.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            List<Long> times = state.records(kind).stream().map(SimulatorState.AccessRecord::crossTime)
+                    .filter(t -> t >= start && t <= end).sorted().toList();
+            long time = times.isEmpty() ? start
+                    : paging.descending() ? Math.min(end, times.get(times.size() - 1) + 1) : Math.max(start, times.get(0) - 1);
+            long id = state.nextId();
+            Map<String, Object> fields = new LinkedHashMap<>(existing.get(0).fields());
+            fields.replaceAll((field, value) -> switch (field) {
+                case "id" -> id;
+                case "thirdUserId", "visitorId", "fid", "faceFid" -> String.valueOf(value).replaceFirst("-late\\d+$", "") + "-late" + id;
+                case "crossTime" -> time;
+                default -> value;
+            });
+            state.addRecord(new SimulatorState.AccessRecord(kind, time, fields));
+        }
+    }
+
+    /** What tells records apart when the reorder switch shuffles ties: the record id, else the face id. */
+    private static String recordIdentity(SimulatorState.AccessRecord record) {
+        Object id = record.fields().get("id");
+        return String.valueOf(id != null ? id : record.fields().get("fid"));
     }
 
     private static List<String> deleteList(JsonNode body) {

@@ -38,12 +38,23 @@ public class SimulatorConfiguration {
                 new SimulatorPusher.Config(
                         () -> pushKey.addTo(environment.getProperty("simulator.push.access-url", "")),
                         () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
-                downloadAsEnvelope, basePath);
+                downloadAsEnvelope, basePath, pagingSettings(environment));
         simulator.seedDemoDevices(demoDevices);
         simulator.start(host, port, pushInterval.toMillis());
         // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port
         environment.getPropertySources().addFirst(
                 new MapPropertySource("simulator", Map.of("local.simulator.port", simulator.port())));
         return simulator;
+    }
+
+    /** The paging switches of start-up ({@code simulator.paging.*}; all off by default). */
+    private static SimulatorPaging.Settings pagingSettings(ConfigurableEnvironment environment) {
+        return new SimulatorPaging.Settings(
+                environment.getProperty("simulator.paging.page-size-cap", Integer.class, 0),
+                environment.getProperty("simulator.paging.descending", Boolean.class, false),
+                environment.getProperty("simulator.paging.reorder", Boolean.class, false),
+                environment.getProperty("simulator.paging.insert-per-call", Integer.class, 0),
+                environment.getProperty("simulator.paging.insert-calls", Integer.class, 0),
+                environment.getProperty("simulator.paging.omit-total", Boolean.class, false));
     }
 }

@@ -37,7 +37,11 @@ public class SimulatorState {
     private final Map<String, Device> devices = new LinkedHashMap<>();
     private final List<AccessRecord> records = new ArrayList<>();
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> requestHeaders = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(1000);
+    /** Placeholder of an uploaded photo whose bytes are not kept. */
+    private static final byte[] NOT_KEPT = new byte[0];
+    private volatile boolean keepPhotoBytes = true;
     private volatile boolean refuseUnknownDeletes;
 
     long nextId() {
@@ -46,6 +50,24 @@ public class SimulatorState {
 
     void countCall(String path) {
         calls.computeIfAbsent(path, p -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Records the names of the HTTP headers one open API call arrived with (lower case). */
+    void countRequestHeaders(Iterable<String> names) {
+        for (String name : names) {
+            requestHeaders.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), n -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    /** How many open API calls arrived with the HTTP header {@code name} (any case) since the last reset. */
+    public long callsWithHeader(String name) {
+        AtomicLong count = requestHeaders.get(name.toLowerCase(java.util.Locale.ROOT));
+        return count == null ? 0 : count.get();
+    }
+
+    /** The names of every HTTP header open API calls arrived with since the last reset (lower case). */
+    public java.util.Set<String> requestHeaderNames() {
+        return new java.util.TreeSet<>(requestHeaders.keySet());
     }
 
     public long calls(String path) {
@@ -61,6 +83,7 @@ public class SimulatorState {
         devices.clear();
         records.clear();
         calls.clear();
+        requestHeaders.clear();
         refuseUnknownDeletes = false;
     }
 
@@ -125,8 +148,16 @@ public class SimulatorState {
     }
 
     // ---- photos ----
+    /**
+     * Whether uploaded photo bytes are kept (default) or only their ids: a benchmark uploading 100,000 faces would
+     * otherwise measure the simulator's memory, not the gateway's. Not kept, {@link #photo} answers an empty array.
+     */
+    public void keepPhotoBytes(boolean keep) {
+        this.keepPhotoBytes = keep;
+    }
+
     synchronized void putPhoto(String photoId, byte[] bytes) {
-        photos.put(photoId, bytes);
+        photos.put(photoId, keepPhotoBytes ? bytes : NOT_KEPT);
     }
 
     public synchronized byte[] photo(String photoId) {
@@ -185,6 +216,10 @@ public class SimulatorState {
         Map<String, Long> callCounts = new TreeMap<>();
         calls.forEach((path, count) -> callCounts.put(path, count.get()));
         state.put("calls", callCounts);
+        // the HTTP headers the calls arrived with, so a gateway in another process can be checked for header leaks
+        Map<String, Long> headerCounts = new TreeMap<>();
+        requestHeaders.forEach((name, count) -> headerCounts.put(name, count.get()));
+        state.put("requestHeaders", headerCounts);
         return state;
     }
 }

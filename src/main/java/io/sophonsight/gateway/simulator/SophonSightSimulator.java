@@ -43,6 +43,7 @@ public class SophonSightSimulator implements AutoCloseable {
     private final SimulatorState state = new SimulatorState();
     private final SimulatorFaults faults = new SimulatorFaults();
     private final SimulatorReadings readings;
+    private final SimulatorPaging paging;
     private final SimulatedOpenApi api;
     private final ObjectMapper mapper;
     private final String appkey;
@@ -55,17 +56,28 @@ public class SophonSightSimulator implements AutoCloseable {
 
     public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
                                 boolean downloadAsEnvelope) {
-        this(mapper, appkey, secret, pushConfig, downloadAsEnvelope, "");
+        this(mapper, appkey, secret, pushConfig, downloadAsEnvelope, "", SimulatorPaging.Settings.DEFAULT);
     }
 
     /** {@code basePath}: the open API's path prefix, as behind a reverse proxy ({@code ""}: none). */
     public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
                                 boolean downloadAsEnvelope, String basePath) {
+        this(mapper, appkey, secret, pushConfig, downloadAsEnvelope, basePath, SimulatorPaging.Settings.DEFAULT);
+    }
+
+    public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
+                                boolean downloadAsEnvelope, SimulatorPaging.Settings pagingSettings) {
+        this(mapper, appkey, secret, pushConfig, downloadAsEnvelope, "", pagingSettings);
+    }
+
+    public SophonSightSimulator(ObjectMapper mapper, String appkey, String secret, SimulatorPusher.Config pushConfig,
+                                boolean downloadAsEnvelope, String basePath, SimulatorPaging.Settings pagingSettings) {
+        this.paging = new SimulatorPaging(pagingSettings);
         this.mapper = mapper;
         this.appkey = appkey;
         this.secret = secret;
         this.readings = new SimulatorReadings(basePath);
-        this.api = new SimulatedOpenApi(state, readings);
+        this.api = new SimulatedOpenApi(state, readings, paging);
         this.pusher = new SimulatorPusher(state, mapper, pushConfig.accessUrl(), pushConfig.deviceStatusUrl(), readings);
         this.downloadAsEnvelope = downloadAsEnvelope;
     }
@@ -98,6 +110,11 @@ public class SophonSightSimulator implements AutoCloseable {
     /** The readings of what the docs leave open that the simulator currently plays (defaults after reset). */
     public SimulatorReadings readings() {
         return readings;
+    }
+
+    /** How lists are paged (page-size cap, order, reorder, inserts, total omitted); see {@link SimulatorPaging}. */
+    public SimulatorPaging paging() {
+        return paging;
     }
 
     /** A few boxes of different kinds, so the embedded demo has devices to list, push for and report on. */
@@ -185,6 +202,7 @@ public class SophonSightSimulator implements AutoCloseable {
                 return;
             }
             state.countCall(path);
+            state.countRequestHeaders(http.getRequestHeaders().keySet());
             JsonNode json = parse(body);
             SimulatorFaults.Fault fault = faults.next(path, json);
             SimulatorFaults.Mode mode = fault == null ? null : fault.mode();
@@ -315,6 +333,7 @@ public class SophonSightSimulator implements AutoCloseable {
                     state.reset();
                     faults.clear();
                     readings.reset();
+                    paging.reset();
                     yield Map.of("reset", true);
                 }
                 case "POST /simulator/devices" -> seedDevices(body);
@@ -340,6 +359,8 @@ public class SophonSightSimulator implements AutoCloseable {
                     faults.clear();
                     yield Map.of("faults", 0);
                 }
+                case "GET /simulator/paging" -> paging.settings();
+                case "POST /simulator/paging" -> setPaging(body);
                 case "POST /simulator/push/access" -> pusher.pushAccess(body.path("form").asText("P"),
                         body.path("userType").asText("MEMBER"), body.path("count").asInt(1),
                         body.path("withImages").asBoolean(false), textOrNull(body, "url"));
@@ -386,6 +407,14 @@ public class SophonSightSimulator implements AutoCloseable {
             count++;
         }
         return Map.of("added", count);
+    }
+
+    /** {@code {"pageSizeCap": 20, "descending": true, "reorder": true, "insertPerCall": 1, "insertCalls": 10, "omitTotal": true}}; absent = off. */
+    private Object setPaging(JsonNode body) {
+        paging.set(new SimulatorPaging.Settings(body.path("pageSizeCap").asInt(0), body.path("descending").asBoolean(false),
+                body.path("reorder").asBoolean(false), body.path("insertPerCall").asInt(0), body.path("insertCalls").asInt(0),
+                body.path("omitTotal").asBoolean(false)));
+        return paging.settings();
     }
 
     private Object addFault(JsonNode body) {

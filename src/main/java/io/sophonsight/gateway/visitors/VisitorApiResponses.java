@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sophonsight.gateway.security.RequestGuardFilter;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
@@ -132,9 +134,21 @@ public class VisitorApiResponses {
         return error(reason);
     }
 
-    /** Error step for anything unexpected: 500 without internals; the details go to the log. */
+    /**
+     * Error step for anything unexpected: 500 without internals; the details go to the log. A streamed body that
+     * passed {@code gateway.api.max-body-size} while it was read (the read failed, {@link RequestGuardFilter} marked
+     * the request) is 413 instead, whatever wrapped that failure on its way here.
+     */
     public Map<String, Object> failed(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        HttpServletRequest request = exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
+        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) instanceof Long limit) {
+            LOG.info("Visitor registration refused with 413 (from {}): streamed body over {} bytes",
+                    request.getRemoteAddr(), limit);
+            exchange.getMessage().removeHeaders("*");
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 413);
+            return error("body is over the limit of " + limit + " bytes (gateway.api.max-body-size)");
+        }
         LOG.error("Visitor API request {} failed", exchange.getExchangeId(), e);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 500);

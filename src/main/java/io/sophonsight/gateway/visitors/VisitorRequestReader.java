@@ -4,16 +4,20 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Clob;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.activation.DataHandler;
+import jakarta.activation.FileDataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.attachment.AttachmentMessage;
@@ -72,25 +76,28 @@ public class VisitorRequestReader {
 
     private Map<String, Object> fromMultipart(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        for (String field : TEXT_FIELDS) {
-            Object value = in.getHeader(field);
-            if (value != null) {
-                fields.put(field, value);
+        try {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (String field : TEXT_FIELDS) {
+                Object value = in.getHeader(field);
+                if (value != null) {
+                    fields.put(field, value);
+                }
             }
+            byte[] photo = photoPart(exchange);
+            if (photo != null) {
+                fields.put("photo", photo);
+            } else if (in.getHeader("photo") != null) { // base64 text sent as a plain form field
+                fields.put("photo", in.getHeader("photo"));
+            }
+            return fields;
+        } finally {
+            removeUploadedFiles(exchange);
         }
-        byte[] photo = photoPart(exchange);
-        if (photo != null) {
-            fields.put("photo", photo);
-        } else if (in.getHeader("photo") != null) { // base64 text sent as a plain form field
-            fields.put("photo", in.getHeader("photo"));
-        }
-        return fields;
     }
 
-    /** The file part named {@code photo} (or the only file part), read and its temporary copy removed. */
+    /** The file part named {@code photo} (or the only file part), read into memory. */
     private static byte[] photoPart(Exchange exchange) throws IOException {
-        byte[] bytes = null;
         AttachmentMessage attachments = exchange.getMessage(AttachmentMessage.class);
         if (attachments != null && attachments.hasAttachments()) {
             DataHandler part = attachments.getAttachment("photo");
@@ -99,17 +106,37 @@ public class VisitorRequestReader {
             }
             if (part != null) {
                 try (InputStream stream = part.getInputStream()) {
-                    bytes = stream.readAllBytes();
+                    return stream.readAllBytes();
                 }
             }
         } else if (exchange.getMessage().getBody() instanceof File file) {
-            bytes = Files.readAllBytes(file.toPath());
+            return Files.readAllBytes(file.toPath());
         }
-        String tempFile = exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class);
-        if (tempFile != null) {
-            Files.deleteIfExists(new File(tempFile).toPath());
+        return null;
+    }
+
+    /**
+     * Deletes the temporary copy the HTTP binding wrote of every file part, whether it was used or not (a second
+     * part, a part under another name): none of them outlives the request.
+     */
+    private static void removeUploadedFiles(Exchange exchange) throws IOException {
+        Set<Path> files = new LinkedHashSet<>();
+        AttachmentMessage attachments = exchange.getMessage(AttachmentMessage.class);
+        if (attachments != null && attachments.hasAttachments()) {
+            for (String name : attachments.getAttachmentNames()) {
+                DataHandler part = attachments.getAttachment(name);
+                if (part != null && part.getDataSource() instanceof FileDataSource file) {
+                    files.add(file.getFile().toPath());
+                }
+            }
         }
-        return bytes;
+        String single = exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class);
+        if (single != null) {
+            files.add(Path.of(single));
+        }
+        for (Path file : files) {
+            Files.deleteIfExists(file);
+        }
     }
 
     /**

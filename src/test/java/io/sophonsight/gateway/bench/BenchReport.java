@@ -260,6 +260,10 @@ public final class BenchReport {
         rows.add(metricRow("hr.full.rate", "HR full sync", fullNotes));
         rows.add(metricRow("hr.capacity.addOrEdit", "Simulator capacity: addOrEdit called directly", null));
         rows.add(metricRow("hr.capacity.person", "Simulator capacity: photo upload + addOrEdit directly", null));
+        rows.add(metricRow("hr.full.ratio", "HR full sync / simulator upload + addOrEdit capacity", null));
+        rows.add(metricRow("hr.full.cpu", "HR full sync: gateway CPU per person", null));
+        rows.add(metricRow("hr.latency.ratio", "HR full sync at 20 ms platform latency / ideal", null));
+        rows.add(metricRow("hr.stream.heap", "HR streaming full sync: live heap at its peak", null));
         rows.add(metricRow("hr.nochange.seconds", "No-change reconciliation: time", null));
         rows.add(metricRow("hr.nochange.calls", "No-change reconciliation: platform calls", null));
         rows.add(metricRow("hr.nochange.heap", "No-change reconciliation: peak heap", null));
@@ -291,7 +295,7 @@ public final class BenchReport {
         if (m == null) {
             return new String[] {missingLabel, "not measured", "", ""};
         }
-        int decimals = m.value() >= 100 || m.unit().equals("calls") ? 0 : 1;
+        int decimals = m.value() >= 100 || m.unit().equals("calls") ? 0 : m.unit().equals("x") ? 2 : 1;
         return new String[] {m.label(), fmt(m.value(), decimals), m.unit(), notes == null ? m.notes() : notes};
     }
 

@@ -75,7 +75,7 @@ class StartupBenchmark {
                     .until(() -> gateway.get("/api/hr-sync/status").body().contains("COMPLETED"));
             await(name + " idle").pollDelay(SETTLE).atMost(SETTLE.plusSeconds(5)).until(gateway::isAlive);
             double rss = rssMb(gateway.pid());
-            double heap = heapMb(gateway.get("/actuator/prometheus").body());
+            double heap = heapMb(gateway.management("/actuator/prometheus").body());
             System.out.printf(Locale.ROOT, "%s: ready in %d ms, RSS %.0f MB, heap %.0f MB%n", name, startup.toMillis(), rss, heap);
             return new Start(startup.toMillis() / 1000.0, rss, heap);
         } finally {

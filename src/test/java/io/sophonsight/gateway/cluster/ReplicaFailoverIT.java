@@ -144,11 +144,12 @@ class ReplicaFailoverIT {
                 .env("SOPHONSIGHT_APPKEY", APPKEY)
                 .env("SOPHONSIGHT_SECRET", SECRET)
                 .env("GATEWAY_PUSH_KEY", PUSH_KEY)
-                .env("GATEWAY_API_KEY", "replica-it-api-key");
+                .env("GATEWAY_API_KEY", "replica-it-api-key")
+                .env("GATEWAY_ADMIN_KEY", "replica-it-admin-key");
     }
 
     private static boolean leads(GatewayProcess replica) throws Exception {
-        JsonNode cluster = JSON.readTree(replica.get("/actuator/info").body()).path("cluster");
+        JsonNode cluster = JSON.readTree(replica.management("/actuator/info").body()).path("cluster");
         return cluster.path("leader").asBoolean(false);
     }
 

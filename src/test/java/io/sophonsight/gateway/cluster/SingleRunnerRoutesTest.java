@@ -90,7 +90,7 @@ class SingleRunnerRoutesTest extends GatewayTestSupport {
 
         // When an operator asks /actuator/info
         HttpResponse<String> info = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(gatewayUrl("/actuator/info"))).GET().build(), HttpResponse.BodyHandlers.ofString());
+                URI.create(managementUrl("/actuator/info"))).GET().build(), HttpResponse.BodyHandlers.ofString());
 
         // Then it shows the cluster state: mode none, this process leads
         assertThat(info.statusCode()).isEqualTo(200);

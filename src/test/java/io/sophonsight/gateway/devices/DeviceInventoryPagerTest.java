@@ -5,9 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,20 +15,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The platform quirks the inventory pager absorbs (spec §3.4), page by page, without a platform:
- * misspelled list field, numbers as strings, the ambiguous totalSize, repeated pages.
+ * misspelled list field, numbers as strings, the ambiguous totalSize, capped and repeated pages.
  * The flow around it is proven against the simulator in {@link DeviceInventoryTest}.
  */
 class DeviceInventoryPagerTest {
 
     private static final int PAGE_SIZE = 3;
 
-    private final DeviceInventoryPager pager = new DeviceInventoryPager(PAGE_SIZE, 5);
-    private Exchange exchange;
+    private final DeviceInventoryPager pager = new DeviceInventoryPager(PAGE_SIZE, 5, 1);
+    private DeviceInventoryPager.Pass pass;
 
     @BeforeEach
     void newPass() {
-        exchange = new DefaultExchange(new DefaultCamelContext());
-        pager.startPass(exchange);
+        pass = pager.startPass();
     }
 
     private static Map<String, Object> item(Object id, Object type, Object created) {
@@ -59,21 +55,20 @@ class DeviceInventoryPagerTest {
     }
 
     private List<Map<String, Object>> read(Map<String, Object> data) {
-        exchange.getMessage().setBody(data);
-        return pager.readPage(exchange);
+        return pager.readPage(pass, data);
     }
 
     private boolean morePages() {
-        return exchange.getProperty(DeviceInventoryPager.MORE_PAGES, Boolean.class);
+        return "NEXT_PAGE".equals(pass.getStep());
     }
 
     @Test
     void requestsPagesFromIndexOneWithTheConfiguredSize() {
         // Given a new pass
         // When the first two requests are built around a full page
-        Map<String, Object> first = pager.nextPageRequest(exchange);
+        Map<String, Object> first = pager.nextPageRequest(pass);
         read(page("corssNodeOwnerships", 6, items(1, 3)));
-        Map<String, Object> second = pager.nextPageRequest(exchange);
+        Map<String, Object> second = pager.nextPageRequest(pass);
 
         // Then they ask for index 1 then 2, PAGE_SIZE devices each
         assertThat(first).containsEntry("index", 1).containsEntry("pageSize", PAGE_SIZE);
@@ -100,51 +95,71 @@ class DeviceInventoryPagerTest {
 
         // Then the usable device is kept with nulls, the others are counted as skipped
         assertThat(devices).singleElement().satisfies(d -> assertThat(d).containsEntry("nodeType", null).containsEntry("createdAt", null));
-        assertThat(exchange.getProperty(DeviceInventoryPager.PASS, DeviceInventoryPager.Pass.class).skipped()).isEqualTo(2);
+        assertThat(pass.skipped()).isEqualTo(2);
         assertThat(morePages()).isTrue();   // a full page, whatever its content
     }
 
-    /** The corrected spelling of the list field, and a page larger than asked for (pageSize ignored): one last page. */
+    /** The corrected spelling of the list field, and a page larger than asked for (pageSize ignored). */
     @ParameterizedTest(name = "{0} with {1} devices")
     @CsvSource({"crossNodeOwnerships, 2", "corssNodeOwnerships, 5"})
-    void singlePageIsReadAsTheWholeList(String listField, int count) {
+    void singlePageThenAnEmptyOneIsTheWholeList(String listField, int count) {
         // Given a platform that fixed the spelling, or that ignores pageSize and lists every device at once
         List<Map<String, Object>> devices = read(page(listField, count, items(1, count)));
 
-        // Then its devices are read, and that page ends the pass
+        // Then its devices are read, and the empty page that follows ends the pass as complete
         assertThat(devices).hasSize(count);
-        assertThat(morePages()).isFalse();
+        assertThat(morePages()).isTrue();
+        read(page(listField, count, List.of()));
+        assertThat(pass.getStep()).isEqualTo("COMPLETE");
     }
 
     @Test
-    void shortOrEmptyPageEndsThePassWhateverTotalSizeMeans() {
+    void totalSizeProvesThePassAsRowsOrAsPages() {
         // Given totalSize as a page count (2) over 5 devices
         read(page("corssNodeOwnerships", 2, items(1, 3)));
-        assertThat(morePages()).isTrue();
         read(page("corssNodeOwnerships", 2, items(4, 2)));
 
-        // Then the short page ends the pass without complaint
-        assertThat(morePages()).isFalse();
+        // Then the short page is not the end; the empty page is, and 2 pages of 5 devices add up
+        assertThat(morePages()).isTrue();
+        read(page("corssNodeOwnerships", 2, List.of()));
+        assertThat(pass.getStep()).isEqualTo("COMPLETE");
+        assertThat(pass.devicesListed()).isEqualTo(5);
     }
 
     @Test
     void emptyDataEndsThePass() {
         // Given an answer without data (the envelope's data may be absent)
-        exchange.getMessage().setBody(null);
-
-        // Then there are no devices and no more pages
-        assertThat(pager.readPage(exchange)).isEmpty();
-        assertThat(morePages()).isFalse();
+        // Then there are no devices and, with no total to contradict it, the pass is complete
+        assertThat(pager.readPage(pass, null)).isEmpty();
+        assertThat(pass.getStep()).isEqualTo("COMPLETE");
     }
 
     @Test
-    void totalSizeAboveTheDevicesListedFailsThePass() {
-        // Given a platform that caps pages below what was asked (2 instead of 3) and reports 7 rows
-        // When the short first page comes
-        // Then the pass cannot count as complete
-        assertThatThrownBy(() -> read(page("corssNodeOwnerships", "7", items(1, 2))))
-                .isInstanceOf(DeviceInventoryIncompleteException.class)
-                .hasMessageContaining("totalSize 7").hasMessageContaining("listed only 2");
+    void aCappedPageIsLearnedAndTheNextPageAskedWithItsSize() {
+        // Given a platform that caps pages at 2 (3 asked for) and reports 5 rows
+        read(page("corssNodeOwnerships", "5", items(1, 2)));
+
+        // Then page 2 of 2 follows, then 3, then the empty page 4 ends the pass as complete
+        assertThat(pager.nextPageRequest(pass)).containsEntry("index", 2).containsEntry("pageSize", 2);
+        read(page("corssNodeOwnerships", "5", items(3, 2)));
+        read(page("corssNodeOwnerships", "5", items(5, 1)));
+        read(page("corssNodeOwnerships", "5", List.of()));
+        assertThat(pass.getStep()).isEqualTo("COMPLETE");
+        assertThat(pass.devicesListed()).isEqualTo(5);
+    }
+
+    @Test
+    void totalSizeAboveTheDevicesListedAfterEveryReReadIsIncomplete() {
+        // Given a platform that reports 7 rows but lists 3, twice (max-rereads 1)
+        for (int pass = 0; pass < 2; pass++) {
+            read(page("corssNodeOwnerships", "7", items(1, 3)));
+            read(page("corssNodeOwnerships", "7", List.of()));
+        }
+
+        // Then the pass cannot count as complete, and says why
+        assertThat(pass.getStep()).isEqualTo("INCOMPLETE");
+        assertThat(pass.getIncompleteReason()).contains("the device list").contains("read 3 distinct items")
+                .contains("total of 7");
     }
 
     @Test
@@ -153,9 +168,11 @@ class DeviceInventoryPagerTest {
         read(page("corssNodeOwnerships", 9, items(1, 3)));
 
         // When that page comes a second time
+        read(page("corssNodeOwnerships", 9, items(1, 3)));
+
         // Then the pass stops as incomplete instead of paging forever
-        assertThatThrownBy(() -> read(page("corssNodeOwnerships", 9, items(1, 3))))
-                .isInstanceOf(DeviceInventoryIncompleteException.class).hasMessageContaining("repeats");
+        assertThat(pass.getStep()).isEqualTo("INCOMPLETE");
+        assertThat(pass.getIncompleteReason()).contains("repeats");
     }
 
     @Test
@@ -171,32 +188,27 @@ class DeviceInventoryPagerTest {
 
     @Test
     void tooManyPagesFailThePass() {
-        // Given a pass that already read max-pages (5) full pages of new devices
+        // Given a pass that reads max-pages (5) full pages of new devices
         for (int page = 0; page < 5; page++) {
-            pager.nextPageRequest(exchange);
             read(page("corssNodeOwnerships", null, items(page * PAGE_SIZE, PAGE_SIZE)));
         }
 
-        // When the next page would be asked for
         // Then the pass stops as incomplete
-        assertThatThrownBy(() -> pager.nextPageRequest(exchange))
-                .isInstanceOf(DeviceInventoryIncompleteException.class).hasMessageContaining("max-pages");
+        assertThat(pass.getStep()).isEqualTo("INCOMPLETE");
+        assertThat(pass.getIncompleteReason()).contains("max-pages");
     }
 
     @Test
     void answerThatIsNotAnObjectFailsThePass() {
-        exchange.getMessage().setBody(List.of("a", "b"));
-        assertThatThrownBy(() -> pager.readPage(exchange)).isInstanceOf(DeviceInventoryIncompleteException.class);
+        assertThatThrownBy(() -> pager.readPage(pass, List.of("a", "b"))).isInstanceOf(DeviceInventoryIncompleteException.class);
     }
 
     @Test
     void failedPassSummaryCarriesTheMaskedReason() {
         // Given a pass that failed on a call whose message carries a token
         read(page("corssNodeOwnerships", 9, items(1, 3)));
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new IllegalStateException("POST /x?token=0FF1AB34CD56EF78 failed"));
-
         // When its summary is built
-        Map<String, Object> summary = pager.passFailed(exchange);
+        Map<String, Object> summary = pager.passFailed(pass, new IllegalStateException("POST /x?token=0FF1AB34CD56EF78 failed"));
 
         // Then it is FAILED, removes nothing, and never shows the token
         assertThat(summary).containsEntry("status", "FAILED").containsEntry("pages", 1).containsEntry("devicesListed", 3)

@@ -113,9 +113,9 @@ class AccessEventFanoutTest extends PushTestSupport {
         assertThat((String) deadLetter.get("reason")).contains("failed 3 times").contains("broker unavailable");
         assertThat((String) deadLetter.get("payload")).contains("\"personId\":\"" + visitor + "\"");
 
-        // When the broker is back and an operator replays the dead letters over REST
+        // When the broker is back and an operator replays the dead letters over REST, with the admin key
         visitorQueueFailures.set(0);
-        var reply = post("/gateway/dead-letters/replay?key=" + pushKey.value(), new byte[0]);
+        var reply = replayDeadLetters();
 
         // Then the event is fanned out after all, and its dead letter is marked replayed
         assertThat(reply.statusCode()).isEqualTo(200);
@@ -125,8 +125,9 @@ class AccessEventFanoutTest extends PushTestSupport {
         assertThat(jdbc.queryForObject("SELECT replayed_at FROM dead_letter WHERE id = ?", Object.class,
                 deadLetter.get("id"))).isNotNull();
 
-        // And the replay operation refuses callers without the key
+        // And the replay operation refuses callers without the admin key, also the push key that once opened it
         assertThat(post("/gateway/dead-letters/replay", new byte[0]).statusCode()).isEqualTo(401);
+        assertThat(post("/gateway/dead-letters/replay?key=" + pushKey.value(), new byte[0]).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -63,7 +63,7 @@ class BrokerFullTest extends PushTestSupport {
         // When the queue is read and an operator replays the dead letters
         addressSettings().removeMatch(UNCLASSIFIED);
         assertThat(messagesOn(UNCLASSIFIED)).contains(unread);
-        assertThat(post("/gateway/dead-letters/replay?key=" + pushKey.value(), new byte[0]).statusCode()).isEqualTo(200);
+        assertThat(replayDeadLetters().statusCode()).isEqualTo(200);
 
         // Then the pass reaches the queue, once
         awaitMessage(UNCLASSIFIED, m -> m.contains("\"personId\":\"" + person + "\""));

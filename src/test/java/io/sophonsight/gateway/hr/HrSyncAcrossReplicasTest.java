@@ -77,7 +77,7 @@ class HrSyncAcrossReplicasTest extends HrSyncTestSupport {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
-        return http.send(apiRequest(path).POST(HttpRequest.BodyPublishers.noBody())
+        return http.send(adminRequest(path).POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

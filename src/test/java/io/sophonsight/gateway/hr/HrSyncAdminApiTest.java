@@ -17,7 +17,7 @@ class HrSyncAdminApiTest extends HrSyncTestSupport {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private HttpResponse<String> send(String method, String path) throws Exception {
-        return http.send(apiRequest(path).method(method, HttpRequest.BodyPublishers.noBody())
+        return http.send(adminRequest(path).method(method, HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -18,6 +18,7 @@ import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.bench.BenchMetrics;
 import io.sophonsight.gateway.bench.DirectPlatformLoad;
 import io.sophonsight.gateway.bench.WorkCheck;
+import io.sophonsight.gateway.simulator.SimulatorFaults;
 import io.sophonsight.gateway.sophonsight.SophonSightSigner;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -61,6 +62,9 @@ class HrSyncBenchmark extends GatewayTestSupport {
     @Value("${hr.sync.parallelism}")
     int parallelism;
 
+    /** The measured full sync's rate, for the ratio the capacity measurement that follows it reports. */
+    private static double fullSyncRate;
+
     @Test
     @Order(1)
     void fullSyncOfTenThousandPeopleWithTwentyKilobytePhotos() throws Exception {
@@ -83,10 +87,16 @@ class HrSyncBenchmark extends GatewayTestSupport {
         HrSyncRun run = producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", "FULL", HrSyncRun.class);
         Measure.Result result = measure.stop();
 
-        // Then everyone is on the platform, each photo uploaded once; report people per second
+        // Then everyone is on the platform, each photo uploaded once; report people per second and the gateway's
+        // CPU per person
         assertThat(run.getStatus()).isEqualTo("COMPLETED");
         assertThat(simulator.state().people()).hasSize(people);
         WorkCheck uploads = uploadsEqualPeople(String.format("full sync, parallelism %d", parallelism), people);
+        fullSyncRate = people / result.wallSeconds();
+        BenchMetrics.record("hr.full.cpu", String.format("HR full sync: gateway CPU per person, parallelism %d", parallelism),
+                result.gatewayCpuSeconds() * 1000 / people, "ms", String.format("process CPU %.1f s minus the simulator's "
+                        + "threads %.1f s, over %,d people (GC and JIT threads count as the gateway's)",
+                        result.cpuSeconds(), result.cpuSeconds() - result.gatewayCpuSeconds(), people));
         report(String.format("| full sync, %,d people, photos avg %,d bytes%s | %d | %.1f s | %.0f people/s | %.1f s | %,d MB |",
                 people, photoBytes / people, uploads.mark(), parallelism, result.wallSeconds(), people / result.wallSeconds(),
                 result.cpuSeconds(), result.peakHeapMb()));
@@ -110,36 +120,90 @@ class HrSyncBenchmark extends GatewayTestSupport {
                 platform.call(HrSyncTestSupport.ORG_ADD, requests.org(
                         new HrChange.OrgUpsert(d.id(), d.name(), d.parentId() == null ? "" : d.parentId(), "", true)));
             }
-            String face = platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person(0, faces.get(0))))
+            String face = platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person(0), faces.get(0)))
                     .path("photoId").asText();
 
             // When as many clients as the sync's people step send one addOrEdit per person, the gateway's exact bodies
             double addOrEdits = platform.run(people, parallelism, i -> {
-                HrChange.PersonUpsert person = person(i + 1, null);
+                HrChange.PersonUpsert person = person(i + 1);
                 person.photoUploaded(face);
                 platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
             });
             // And, for as many other people, the sync's whole work per person: photo upload, then addOrEdit
+            Measure direct = Measure.start();
             double uploadsAndAddOrEdits = platform.run(people, parallelism, i -> {
-                HrChange.PersonUpsert person = person(people + i + 1, unique(faces.get(i % faces.size()), i));
-                person.photoUploaded(platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person))
-                        .path("photoId").asText());
+                HrChange.PersonUpsert person = person(people + i + 1);
+                person.photoUploaded(platform.call(HrSyncTestSupport.UPLOAD,
+                        requests.photoUpload(person, unique(faces.get(i % faces.size()), i))).path("photoId").asText());
                 platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
             });
 
-            // Then every one of them is on the platform; report the rates
+            Measure.Result directCost = direct.stop();
+            // Then every one of them is on the platform; report the rates, and the full sync's (measured just before,
+            // in this JVM) as a share of the same work sent straight to the simulator
             assertThat(simulator.state().people()).hasSize(2 * people);
+            if (fullSyncRate > 0) {
+                BenchMetrics.record("hr.full.ratio", String.format(
+                                "HR full sync / simulator upload + addOrEdit capacity, parallelism %d", parallelism),
+                        fullSyncRate / uploadsAndAddOrEdits, "x", String.format("target >= 0.8; %.0f / %.0f people/s, "
+                                + "measured one after the other in one JVM", fullSyncRate, uploadsAndAddOrEdits));
+            }
             BenchMetrics.record("hr.capacity.addOrEdit", String.format(
                             "Simulator capacity: addOrEdit called directly, %d clients", parallelism),
                     addOrEdits, "calls/s", "signed HTTP straight to the simulator, no gateway; " + people + " people");
             BenchMetrics.record("hr.capacity.person", String.format(
                             "Simulator capacity: photo upload + addOrEdit directly, %d clients", parallelism),
-                    uploadsAndAddOrEdits, "people/s", "the sync's two calls per person, no gateway; " + people + " people");
+                    uploadsAndAddOrEdits, "people/s", String.format("the sync's two calls per person, no gateway; %d people; "
+                            + "client CPU %.2f ms per person (process CPU minus the simulator's threads), simulator CPU "
+                            + "%.2f ms per person", people, directCost.gatewayCpuSeconds() * 1000 / people,
+                            (directCost.cpuSeconds() - directCost.gatewayCpuSeconds()) * 1000 / people));
         }
     }
 
     @Test
     @Order(3)
+    void fullSyncAgainstAPlatformAnsweringEveryCallAfterTwentyMilliseconds() throws Exception {
+        int people = Integer.getInteger("bench.latency-people", 2_000);
+        long latencyMs = Long.getLong("bench.latency-ms", 20);
+        List<byte[]> faces = twentyKilobyteFaces();
+        // Given a platform that answers every upload and addOrEdit after 20 ms (a realistic platform: the
+        // simulator's DELAY fault on both paths), an HR of 2,000 people with ~20 KB faces, an empty platform
+        fillHr(people, (i) -> unique(faces.get(i % faces.size()), i));
+        new JdbcTemplate(gatewayDataSource).update("DELETE FROM sync_state");
+        simulator.state().reset();
+        simulator.state().keepPhotoBytes(false);
+        for (String path : List.of(HrSyncTestSupport.UPLOAD, HrSyncTestSupport.PERSON_ADD)) {
+            simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.DELAY, path, 0, -1, 0, 0, null, latencyMs,
+                    null, null));
+        }
+        try {
+            // When a full run syncs all of it
+            Measure measure = Measure.start();
+            HrSyncRun run = producer.requestBodyAndHeader("direct:hr-sync-run", null, "HrSyncMode", "FULL", HrSyncRun.class);
+            Measure.Result result = measure.stop();
+
+            // Then everyone is on the platform; report the rate against the ideal parallelism / (2 x latency):
+            // two calls per person, each waiting the latency, parallelism people at a time
+            assertThat(run.getStatus()).isEqualTo("COMPLETED");
+            assertThat(simulator.state().people()).hasSize(people);
+            double rate = people / result.wallSeconds();
+            double ideal = parallelism * 1000.0 / (2 * latencyMs);
+            report(String.format("| full sync, platform latency %d ms, %,d people | %d | %.1f s | %.0f people/s (ideal %.0f, %.2f x) "
+                            + "| %.1f s | %,d MB |", latencyMs, people, parallelism, result.wallSeconds(), rate, ideal, rate / ideal,
+                    result.cpuSeconds(), result.peakHeapMb()));
+            BenchMetrics.record("hr.latency.ratio", String.format(
+                            "HR full sync at %d ms platform latency / ideal parallelism / (2 x %d ms), parallelism %d",
+                            latencyMs, latencyMs, parallelism), rate / ideal, "x",
+                    String.format("target >= 0.9; %.0f people/s against the ideal %.0f people/s, %,d people; gateway CPU "
+                            + "%.2f ms per person", rate, ideal, people, result.gatewayCpuSeconds() * 1000 / people));
+        } finally {
+            simulator.faults().clear();
+            simulator.state().keepPhotoBytes(true);
+        }
+    }
+
+    @Test
+    @Order(4)
     void noChangeReconciliationOfOneHundredThousandPeople() throws Exception {
         int people = Integer.getInteger("bench.reconcile-people", 100_000);
         // Given an HR with 100,000 people (sample-sized ~3 KB photos) that the platform already holds:
@@ -187,22 +251,28 @@ class HrSyncBenchmark extends GatewayTestSupport {
         return faces;
     }
 
-    /** A new person as the planner would send it, in one of the sample's departments; photo bytes to upload, or null. */
-    private static HrChange.PersonUpsert person(int i, byte[] photo) {
+    /** A new person as the planner would send it, in one of the sample's departments. */
+    private static HrChange.PersonUpsert person(int i) {
         List<HrSampleData.Department> homes = HrSampleData.departments().subList(1, HrSampleData.departments().size());
         return new HrChange.PersonUpsert(String.format("C%06d", i), "Capacity Person " + i, homes.get(i % homes.size()).id(),
-                "J" + i, "c" + i + "@example.com", "139" + String.format("%08d", i), "", "", photo, null, true, null, false);
+                "J" + i, "c" + i + "@example.com", "139" + String.format("%08d", i), "", "", false, null, null, true, null, false);
     }
 
-    private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
-        JdbcTemplate hr = new JdbcTemplate(hrDataSource);
+    /** Empties HR and puts the sample's department tree back; answers the departments people may belong to. */
+    static List<HrSampleData.Department> emptyHrWithTheSampleDepartments(JdbcTemplate hr) {
         hr.update("DELETE FROM employee");
         hr.update("DELETE FROM department");
         Timestamp at = Timestamp.valueOf(HrSampleData.SAMPLE_UPDATED_AT);
         for (HrSampleData.Department d : HrSampleData.departments()) {
             hr.update("INSERT INTO department (id, name, parent_id, updated_at) VALUES (?, ?, ?, ?)", d.id(), d.name(), d.parentId(), at);
         }
-        List<HrSampleData.Department> homes = HrSampleData.departments().subList(1, HrSampleData.departments().size());
+        return HrSampleData.departments().subList(1, HrSampleData.departments().size());
+    }
+
+    private int fillHr(int people, java.util.function.IntFunction<byte[]> photo) {
+        JdbcTemplate hr = new JdbcTemplate(hrDataSource);
+        List<HrSampleData.Department> homes = emptyHrWithTheSampleDepartments(hr);
+        Timestamp at = Timestamp.valueOf(HrSampleData.SAMPLE_UPDATED_AT);
         int total = 0;
         List<Object[]> batch = new ArrayList<>();
         for (int i = 1; i <= people; i++) {
@@ -274,12 +344,17 @@ class HrSyncBenchmark extends GatewayTestSupport {
         Files.writeString(RESULTS, row + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    /** Wall time, process CPU time and peak heap (heap in use, sampled every 20 ms) of one measured step. */
-    private static final class Measure {
-        record Result(double wallSeconds, double cpuSeconds, long peakHeapMb) { }
+    /**
+     * Wall time, process CPU time, the gateway's share of it (process CPU minus the simulator's threads) and peak
+     * heap (heap in use, sampled every 20 ms) of one measured step.
+     */
+    static final class Measure {
+        record Result(double wallSeconds, double cpuSeconds, double gatewayCpuSeconds, long peakHeapMb, long peakAfterGcMb,
+                      long liveAtEndMb) { }
 
         private final long wallStart = System.nanoTime();
         private final long cpuStart = cpu();
+        private final long simulatorCpuStart = simulatorCpu();
         private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.ScheduledExecutorService sampler =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -288,7 +363,33 @@ class HrSyncBenchmark extends GatewayTestSupport {
                     return t;
                 });
 
+        /**
+         * Largest heap left in use right after a full collection during the step (0 when none ran): the live data
+         * at that moment. After a young collection the old generation still holds garbage, so those do not count.
+         */
+        private final java.util.concurrent.atomic.AtomicLong peakAfterGc = new java.util.concurrent.atomic.AtomicLong();
+        private final javax.management.NotificationListener gcListener = (notification, handback) -> {
+            if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+                com.sun.management.GarbageCollectionNotificationInfo info = com.sun.management.GarbageCollectionNotificationInfo
+                        .from((javax.management.openmbean.CompositeData) notification.getUserData());
+                if (!"end of major GC".equals(info.getGcAction())) {
+                    return;
+                }
+                long after = 0;
+                for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                    var usage = info.getGcInfo().getMemoryUsageAfterGc().get(pool.getName());
+                    if (usage != null && pool.getType() == java.lang.management.MemoryType.HEAP) {
+                        after += usage.getUsed();
+                    }
+                }
+                peakAfterGc.accumulateAndGet(after, Math::max);
+            }
+        };
+
         private Measure() {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                ((javax.management.NotificationEmitter) gc).addNotificationListener(gcListener, null, null);
+            }
             sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 20,
                     java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -302,12 +403,36 @@ class HrSyncBenchmark extends GatewayTestSupport {
         Result stop() {
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double cpuSeconds = (cpu() - cpuStart) / 1e9;
+            double simulatorSeconds = (simulatorCpu() - simulatorCpuStart) / 1e9;
             sampler.shutdownNow();
-            return new Result(wall, cpuSeconds, peak.get() / (1024 * 1024));
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                try {
+                    ((javax.management.NotificationEmitter) gc).removeNotificationListener(gcListener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // not registered on this collector
+                }
+            }
+            System.gc();
+            long liveAtEnd = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            return new Result(wall, cpuSeconds, cpuSeconds - simulatorSeconds, peak.get() / (1024 * 1024),
+                    peakAfterGc.get() / (1024 * 1024), liveAtEnd / (1024 * 1024));
         }
 
         private static long cpu() {
             return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        }
+
+        /** CPU time of the simulator's threads (its fixed pool and the JDK HTTP server's dispatcher), which live all run. */
+        static long simulatorCpu() {
+            java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long total = 0;
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && (info.getThreadName().startsWith("sophonsight-simulator")
+                        || info.getThreadName().startsWith("HTTP-Dispatcher"))) {
+                    total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+                }
+            }
+            return total;
         }
     }
 }

@@ -16,10 +16,12 @@ class HrSyncRunTest {
 
     private static HrSyncPlan planWith(int people) {
         HrSyncPlan plan = new HrSyncPlan();
+        List<HrChange.PersonUpsert> upserts = new java.util.ArrayList<>();
         for (int i = 0; i < people; i++) {
-            plan.getPersonUpserts().add(new HrChange.PersonUpsert("P" + i, "n", "D", null, null, null, "h", null, null, "",
+            upserts.add(new HrChange.PersonUpsert("P" + i, "n", "D", null, null, null, "h", null, false, null, "",
                     true, null, false));
         }
+        plan.counted(new HrPeopleBatch(upserts, List.of(), people));
         return plan;
     }
 

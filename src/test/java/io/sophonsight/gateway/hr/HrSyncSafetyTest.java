@@ -210,4 +210,30 @@ class HrSyncSafetyTest extends HrSyncTestSupport {
         assertThat(calls(UPLOAD)).isEqualTo(uploads + 1);
         assertPlatformEqualsHr();
     }
+
+    @Test
+    void photoThatIsNotAnImageOrOverTheSizeCapIsRejectedWithADeadLetterAndNeverUploaded() {
+        // Given HR rows whose photo column holds a text file, and a JPEG one byte over hr.photo.max-bytes (2 MB)
+        byte[] text = "name,salary\nAlice,100000\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] big = java.util.Arrays.copyOf(HrSampleData.face(7, 96), 2 * 1024 * 1024 + 1);
+        hr.update("INSERT INTO employee (id, name, department_id, photo, updated_at) VALUES ('E90010', 'Text Photo', 'D111', ?, ?)",
+                text, later());
+        hr.update("INSERT INTO employee (id, name, department_id, photo, updated_at) VALUES ('E90011', 'Big Photo', 'D111', ?, ?)",
+                big, later());
+
+        // When the sample is synced
+        HrSyncRun run = run("FULL");
+
+        // Then both are rejected with their reason, one dead letter each, and nothing of them reached the platform
+        assertThat(run.getStatus()).isEqualTo("COMPLETED");
+        assertThat(run.getRejected()).isEqualTo(2);
+        assertThat(run.getCreated()).isEqualTo(217);
+        assertThat(calls(UPLOAD)).isEqualTo(175);
+        assertThat(simulator.state().person("E90010")).isNull();
+        assertThat(simulator.state().person("E90011")).isNull();
+        assertThat(gateway.queryForObject("SELECT reason FROM dead_letter WHERE flow = 'hr-sync-run' AND payload_ref = 'PERSON:E90010'",
+                String.class)).contains("neither a JPEG nor a PNG");
+        assertThat(gateway.queryForObject("SELECT reason FROM dead_letter WHERE flow = 'hr-sync-run' AND payload_ref = 'PERSON:E90011'",
+                String.class)).contains("over hr.photo.max-bytes (2097152)");
+    }
 }

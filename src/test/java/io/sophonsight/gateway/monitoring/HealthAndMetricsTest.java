@@ -36,9 +36,20 @@ class HealthAndMetricsTest extends PushTestSupport {
     private static final String DUPLICATE_EMPLOYEE_PUSH =
             "gateway_access_events_total{form=\"P\",outcome=\"duplicate\",person_type=\"employee\",source=\"push\"}";
 
+    private HttpResponse<String> apiGet(String path) {
+        try {
+            return HTTP.send(apiRequest(path).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private HttpResponse<String> get(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(gatewayUrl(path))).timeout(Duration.ofSeconds(30)).GET().build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl(path))).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,18 +119,18 @@ class HealthAndMetricsTest extends PushTestSupport {
 
     @Test
     void pushesAreTimedByTheirCamelRouteOnlyWhileOtherRequestsKeepSpringsHttpTimer() {
-        // Given a push and a health probe
+        // Given a push and a REST API request on the same (push/API) port
         long passTime = PASS_TIME.addAndGet(1000);
         assertThat(push(ACCESS_PATH, sample("access-platform-minimal.json").replace("1764320400000", Long.toString(passTime))
                 .replace("\"E-0001\"", "\"E-OBSERVED\"")).statusCode()).isEqualTo(200);
-        assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(apiGet("/api/devices").statusCode()).isEqualTo(200);
 
         // When Prometheus scrapes
         String scrape = scrape();
 
-        // Then Spring's http.server.requests timer has the probe but no series for the push path (push.observe-http-requests
+        // Then Spring's http.server.requests timer has the API request but no series for the push path (push.observe-http-requests
         // is false): the push is timed by its route, camel_route_policy_seconds{routeId="access-record-push"}
-        assertThat(scrape).containsPattern("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/actuator/health/");
+        assertThat(scrape).containsPattern("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"/api/devices\"");
         assertThat(scrape).doesNotContainPattern("(?m)^http_server_requests_seconds_count\\{[^}]*uri=\"" + ACCESS_PATH + "\"");
         assertThat(scrape).contains("routeId=\"access-record-push\"");
     }

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * {@code read}, {@code write} and {@code exec} requests. Answers the parsed Jolokia response
  * ({@code status}, {@code value} or {@code error}).
  */
-final class JolokiaClient {
+public final class JolokiaClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -28,30 +28,30 @@ final class JolokiaClient {
     private final String url;
     private final String basicAuth;
 
-    JolokiaClient(String url) {
+    public JolokiaClient(String url) {
         this(url, null, null);
     }
 
-    JolokiaClient(String url, String user, String password) {
+    public JolokiaClient(String url, String user, String password) {
         this.url = url;
         this.basicAuth = user == null ? null
                 : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    Map<String, Object> exec(String mbean, String operation) {
+    public Map<String, Object> exec(String mbean, String operation) {
         return send(Map.of("type", "exec", "mbean", mbean, "operation", operation));
     }
 
-    Map<String, Object> read(String mbean, String attribute) {
+    public Map<String, Object> read(String mbean, String attribute) {
         return send(Map.of("type", "read", "mbean", mbean, "attribute", attribute));
     }
 
-    Map<String, Object> write(String mbean, String attribute, Object value) {
+    public Map<String, Object> write(String mbean, String attribute, Object value) {
         return send(Map.of("type", "write", "mbean", mbean, "attribute", attribute, "value", value));
     }
 
     /** The value of a successful request; fails with Jolokia's error otherwise. */
-    static Object value(Map<String, Object> response) {
+    public static Object value(Map<String, Object> response) {
         if (!Integer.valueOf(200).equals(response.get("status"))) {
             throw new AssertionError("Jolokia answered " + response.get("status") + ": " + response.get("error"));
         }
@@ -59,7 +59,7 @@ final class JolokiaClient {
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> send(Map<String, Object> request) {
+    public Map<String, Object> send(Map<String, Object> request) {
         HttpResponse<String> response = post(new LinkedHashMap<>(request));
         if (response.statusCode() != 200) {
             return Map.of("status", response.statusCode(), "error", "HTTP " + response.statusCode());
@@ -71,7 +71,12 @@ final class JolokiaClient {
         }
     }
 
-    HttpResponse<String> post(Map<String, Object> request) {
+    public HttpResponse<String> post(Map<String, Object> request) {
+        return post(request, null);
+    }
+
+    /** The request as a browser page of {@code origin} sends it (null: no Origin header, as curl). */
+    public HttpResponse<String> post(Map<String, Object> request, String origin) {
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(30))
@@ -79,6 +84,9 @@ final class JolokiaClient {
                     .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)));
             if (basicAuth != null) {
                 builder.header("Authorization", basicAuth);
+            }
+            if (origin != null) {
+                builder.header("Origin", origin);
             }
             return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {

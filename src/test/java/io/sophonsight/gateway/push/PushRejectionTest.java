@@ -1,12 +1,10 @@
 package io.sophonsight.gateway.push;
 
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -14,6 +12,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sophonsight.gateway.testkit.ChunkedUpload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -101,29 +100,28 @@ class PushRejectionTest extends PushTestSupport {
 
     @Test
     void aBodyOverTheLimitIsRefusedWith413WithoutBeingRead() throws Exception {
-        // Given a push of 17 MB, over the default limit of 16 MB
-        byte[] huge = new byte[17 * 1024 * 1024];
-        Arrays.fill(huge, (byte) ' ');
-        huge[0] = '{';
-        huge[huge.length - 1] = '}';
+        // Given a push of 17 MB, over the default limit of 16 MB, sent by a client that reads the answer while it
+        // sends (the gateway answers without reading the rest, then closes the connection)
+        long huge = 17L * 1024 * 1024;
+        Map<String, String> json = Map.of("Content-Type", "application/json");
 
         // When it is pushed with its length declared
-        HttpResponse<String> declared = push(ACCESS_PATH, huge);
+        ChunkedUpload.Answer declared = ChunkedUpload.send(gatewayPort, "POST", ACCESS_PATH + "?key=" + pushKey.value(),
+                json, huge, true, 30_000);
 
         // Then it is refused with 413 and the reason
-        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.status()).isEqualTo(413);
         assertThat(declared.body()).contains("over the limit");
         // without the gateway ever reading it
         assertThat(jdbc.queryForObject("SELECT payload FROM dead_letter WHERE flow = 'access-record-push' "
                 + "ORDER BY id DESC LIMIT 1", String.class)).isEqualTo("(body not read)");
+        int deadLetters = count("SELECT COUNT(*) FROM dead_letter WHERE flow = 'access-record-push'");
 
-        // And also when it is streamed without a declared length (chunked)
-        HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(gatewayUrl(ACCESS_PATH + "?key=" + pushKey.value())))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge)))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(chunked.statusCode()).isEqualTo(413);
+        // And also when it is streamed without a declared length (chunked), with a dead letter of its own
+        ChunkedUpload.Answer chunked = ChunkedUpload.send(gatewayPort, "POST", ACCESS_PATH + "?key=" + pushKey.value(),
+                json, huge, false, 30_000);
+        assertThat(chunked.status()).isEqualTo(413);
+        assertThat(count("SELECT COUNT(*) FROM dead_letter WHERE flow = 'access-record-push'")).isEqualTo(deadLetters + 1);
         Map<String, Object> deadLetter = jdbc.queryForMap(
                 "SELECT * FROM dead_letter WHERE flow = 'access-record-push' ORDER BY id DESC LIMIT 1");
         assertThat((String) deadLetter.get("reason")).contains("413");

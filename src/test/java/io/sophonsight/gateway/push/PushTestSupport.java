@@ -3,6 +3,8 @@ package io.sophonsight.gateway.push;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +66,20 @@ public abstract class PushTestSupport extends GatewayTestSupport {
 
     protected HttpResponse<String> post(String pathAndQuery, byte[] body) {
         return JsonPost.send(URI.create(gatewayUrl(pathAndQuery)), body);
+    }
+
+    /** An operator's {@code POST /gateway/dead-letters/replay}, with the admin key and no body. */
+    protected HttpResponse<String> replayDeadLetters() {
+        try {
+            return HttpClient.newHttpClient().send(adminRequest("/gateway/dead-letters/replay")
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     protected static String sample(String name) {

@@ -108,6 +108,7 @@ class RecipesTest {
         registry.add("SOPHONSIGHT_SECRET", () -> SECRET);
         registry.add("GATEWAY_PUSH_KEY", () -> PUSH_KEY);
         registry.add("GATEWAY_API_KEY", () -> GatewayTestSupport.API_KEY);
+        registry.add("GATEWAY_ADMIN_KEY", () -> GatewayTestSupport.ADMIN_KEY);
 
         // (d) switch the broker to an external Artemis
         registry.add("GATEWAY_JMS_MODE", () -> "native");

@@ -74,6 +74,7 @@ class PrefixedBaseUrlTest {
         registry.add("SOPHONSIGHT_SECRET", () -> SECRET);
         registry.add("GATEWAY_PUSH_KEY", () -> "prefixed-push-key-0123456789");
         registry.add("GATEWAY_API_KEY", () -> GatewayTestSupport.API_KEY);
+        registry.add("GATEWAY_ADMIN_KEY", () -> GatewayTestSupport.ADMIN_KEY);
     }
 
     @Autowired

@@ -51,6 +51,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private TestDatabase database;
+    private int managementPort = -1;
     private Process process;
     private Instant startedAt;
 
@@ -65,13 +66,15 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * A gateway on its embedded defaults, with free ports and its own data folder. The built-in simulator is
      * on unless the test points {@code SOPHONSIGHT_BASE_URL} elsewhere and sets {@code SIMULATOR_ENABLED=false}.
-     * Jolokia, where present, gets a free port too, so replicas never clash. Its own database is the H2 file in
-     * its data folder, or with {@code -Ppostgres} a PostgreSQL schema of its own ({@link #database()}).
+     * The management port (actuator) and Jolokia get free ports too, so replicas never clash. Its own database
+     * is the H2 file in its data folder, or with {@code -Ppostgres} a PostgreSQL schema of its own ({@link #database()}).
      */
     public static GatewayProcess gateway(String name) {
         int port = freePort();
         GatewayProcess gateway = new GatewayProcess(name, List.of(), port);
+        gateway.managementPort = freePort();
         gateway.env("SERVER_PORT", Integer.toString(port))
+                .env("MANAGEMENT_PORT", Integer.toString(gateway.managementPort))
                 .env("SIMULATOR_PORT", Integer.toString(freePort()))
                 .env("JOLOKIA_PORT", Integer.toString(freePort()))
                 .env("GATEWAY_DATA_DIR", gateway.dataDir.toString());
@@ -179,7 +182,7 @@ public final class GatewayProcess implements AutoCloseable {
      * answers), and returns how long the start took. Fails with the end of the log if the process died.
      */
     public Duration awaitReady(Duration timeout) {
-        String probe = arguments.contains("simulator") ? "/simulator/state" : "/actuator/health/readiness";
+        boolean simulatorOnly = arguments.contains("simulator");
         try {
             Awaitility.await(name + " ready").atMost(timeout).pollInterval(Duration.ofMillis(200))
                     .ignoreExceptionsInstanceOf(IOException.class)
@@ -188,7 +191,7 @@ public final class GatewayProcess implements AutoCloseable {
                             throw new IllegalStateException(name + " exited with " + process.exitValue()
                                     + ":\n" + logTail());
                         }
-                        return get(probe).statusCode() == 200;
+                        return (simulatorOnly ? get("/simulator/state") : management("/actuator/health/readiness")).statusCode() == 200;
                     });
         } catch (ConditionTimeoutException e) {
             throw new IllegalStateException(name + " not ready within " + timeout + ":\n" + logTail(), e);
@@ -240,6 +243,14 @@ public final class GatewayProcess implements AutoCloseable {
 
     public HttpResponse<String> get(String path) throws IOException {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET());
+    }
+
+    /** A GET on the management port (MANAGEMENT_PORT): {@code /actuator/health/readiness}, {@code /actuator/prometheus}, ... */
+    public HttpResponse<String> management(String path) throws IOException {
+        if (managementPort < 0) {
+            throw new IllegalStateException(name + " is a simulator: it has no management port");
+        }
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + path)).GET());
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException {

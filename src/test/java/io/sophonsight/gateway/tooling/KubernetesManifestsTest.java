@@ -289,12 +289,13 @@ class KubernetesManifestsTest {
         Map<String, Object> container = gatewayContainer(docs);
         Map<String, String> env = environment(docs, container);
         int serverPort = Integer.parseInt(env.getOrDefault("SERVER_PORT", defaultOf(property("server.port"))));
-        String managementPortSetting = property("management.server.port");
-        int managementPort = managementPortSetting == null ? serverPort : Integer.parseInt(defaultOf(managementPortSetting));
+        int managementPort = managementPort(env);
+        assertThat(managementPort).as("management.server.port: the actuator on a port of its own").isNotEqualTo(serverPort);
 
         // Then liveness, readiness and start-up probes ask the health groups on the management port
         Map<String, Integer> ports = containerPorts(container);
         assertThat(ports.get("http")).as("container port http = server.port").isEqualTo(serverPort);
+        assertThat(ports.get("management")).as("container port management = management.server.port").isEqualTo(managementPort);
         Map<String, String> expectedPath = Map.of("livenessProbe", base + "/health/liveness",
                 "readinessProbe", base + "/health/readiness", "startupProbe", base + "/health/liveness");
         expectedPath.forEach((probe, expected) -> {
@@ -318,6 +319,84 @@ class KubernetesManifestsTest {
         if (env.containsKey("JOLOKIA_PORT")) {
             assertThat(ports.get("jolokia")).as("container port jolokia = JOLOKIA_PORT").isEqualTo(Integer.parseInt(env.get("JOLOKIA_PORT")));
         }
+    }
+
+    // ---------------------------------------------------------------- network: who reaches which port
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void theNetworkPolicyAdmitsTheIngressToThePushPortMonitoringToManagementAndNobodyToJolokia(String overlay) throws IOException {
+        // Given the rendered overlay: the gateway's pods and their named ports
+        List<Map<String, Object>> docs = render(overlay);
+        Map<String, Object> container = gatewayContainer(docs);
+        Map<String, Integer> ports = containerPorts(container);
+        Map<String, String> env = environment(docs, container);
+        Map<String, Object> podLabels = map(path(gatewayDeployment(docs), "spec", "template", "metadata", "labels"));
+
+        // When the NetworkPolicies selecting those pods are read
+        List<Map<String, Object>> policies = documents(docs, "NetworkPolicy").stream()
+                .filter(p -> podLabels.entrySet().containsAll(
+                        map(Objects.requireNonNullElse(path(p, "spec", "podSelector", "matchLabels"), Map.of())).entrySet()))
+                .toList();
+        assertThat(policies).as("NetworkPolicy selecting the gateway's pods").hasSize(1);
+        Map<String, Object> spec = map(policies.get(0).get("spec"));
+        assertThat(strings(spec.get("policyTypes"))).as("policyTypes").contains("Ingress");
+
+        // Then each rule names its sources and its ports (an empty from or ports would admit everyone or every port)
+        Map<Integer, Set<String>> admitted = new TreeMap<>();
+        for (Map<String, Object> rule : maps(spec.get("ingress"))) {
+            assertThat(maps(rule.get("from"))).as("sources of an ingress rule").isNotEmpty();
+            assertThat(maps(rule.get("ports"))).as("ports of an ingress rule").isNotEmpty();
+            Set<String> sources = new TreeSet<>();
+            for (Map<String, Object> from : maps(rule.get("from"))) {
+                assertThat(from).as("a source is a namespace, never an address block").containsOnlyKeys("namespaceSelector");
+                sources.add(String.valueOf(path(from, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name")));
+            }
+            for (Map<String, Object> port : maps(rule.get("ports"))) {
+                Integer number = resolvePort(port.get("port"), ports);
+                assertThat(number).as("port " + port.get("port") + " is a port of the gateway container").isNotNull();
+                admitted.computeIfAbsent(number, n -> new TreeSet<>()).addAll(sources);
+            }
+        }
+        // And the push/API port admits the ingress controller only, the management port the monitoring namespace only
+        int serverPort = Integer.parseInt(env.getOrDefault("SERVER_PORT", defaultOf(property("server.port"))));
+        assertThat(admitted).as("namespaces admitted per port").containsOnlyKeys(serverPort, managementPort(env));
+        assertThat(admitted.get(serverPort)).as("namespaces reaching the push/API port").containsExactly("ingress-nginx");
+        assertThat(admitted.get(managementPort(env))).as("namespaces reaching the management port").containsExactly("monitoring");
+        // And Jolokia is admitted from nowhere, and listens on loopback (port-forward) unless it has a password
+        assertThat(admitted).as("Jolokia port admitted from nowhere").doesNotContainKey(ports.get("jolokia"));
+        String jolokiaHost = env.getOrDefault("JOLOKIA_HOST", defaultOf(property("monitoring.jolokia.host")));
+        assertThat(jolokiaHost.equals("127.0.0.1") || env.containsKey("JOLOKIA_USER"))
+                .as("JOLOKIA_HOST " + jolokiaHost + " only with JOLOKIA_USER").isTrue();
+    }
+
+    @Test
+    void theSampleIngressExposesExactlyTheTwoPushPaths() throws IOException {
+        // Given the sample Ingress and application.yaml's push paths
+        Map<String, Object> ingress = yaml(K8S.resolve("samples").resolve("ingress-push-only.yaml"));
+        assertThat(ingress.get("kind")).isEqualTo("Ingress");
+        Set<String> pushPaths = Set.of(defaultOf(property("push.access-path")), defaultOf(property("push.device-status-path")));
+
+        // When its rules are listed
+        List<Map<String, Object>> paths = new ArrayList<>();
+        for (Map<String, Object> rule : maps(path(ingress, "spec", "rules"))) {
+            paths.addAll(maps(path(rule, "http", "paths")));
+        }
+        assertThat(path(ingress, "spec", "defaultBackend")).as("no default backend (everything else: 404)").isNull();
+
+        // Then they are exactly the two push paths, matched exactly (no prefix reaching /api, the replay, the actuator)
+        assertThat(paths.stream().map(p -> (String) p.get("path")).collect(java.util.stream.Collectors.toSet()))
+                .as("paths of the sample Ingress").isEqualTo(pushPaths);
+        assertThat(paths).allSatisfy(p -> assertThat(p.get("pathType")).as("pathType").isEqualTo("Exact"));
+        // And they go to the Service's port that targets server.port, over TLS (the push URL carries the key)
+        Map<String, Object> service = loadAll(Files.readString(K8S.resolve("base").resolve("service.yaml"))).get(0);
+        Set<String> servicePorts = new TreeSet<>();
+        maps(path(service, "spec", "ports")).forEach(p -> servicePorts.add((String) p.get("name")));
+        assertThat(paths).allSatisfy(p -> {
+            assertThat(path(p, "backend", "service", "name")).isEqualTo(path(service, "metadata", "name"));
+            assertThat(servicePorts).contains((String) path(p, "backend", "service", "port", "name"));
+        });
+        assertThat(maps(path(ingress, "spec", "tls"))).as("TLS of the sample Ingress").isNotEmpty();
     }
 
     // ---------------------------------------------------------------- security and writable paths
@@ -753,6 +832,13 @@ class KubernetesManifestsTest {
         PropertySource<?> main = FlowFiles.applicationYaml(PROJECT).get(0);
         Object value = main.getProperty(key);
         return value == null ? null : value.toString();
+    }
+
+    /** The management port (actuator, console): MANAGEMENT_PORT of the overlay, or application.yaml's default. */
+    private static int managementPort(Map<String, String> env) throws IOException {
+        String setting = property("management.server.port");
+        assertThat(setting).as("management.server.port in application.yaml").isNotNull();
+        return Integer.parseInt(env.getOrDefault("MANAGEMENT_PORT", defaultOf(setting)));
     }
 
     /** The default of {@code ${NAME:default}}, or the value itself. */

@@ -1,28 +1,40 @@
 package io.sophonsight.gateway.visitors;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.sophonsight.gateway.simulator.SimulatorFaults;
 import io.sophonsight.gateway.simulator.SimulatorState;
+import jakarta.servlet.ServletContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The visitor REST API ({@code POST /api/visitors}, {@code GET /api/visitors/{id}}) against the built-in
  * simulator over real HTTP. Doubles as examples of what a reception system sends and gets back.
  */
 class VisitorRegistrationApiTest extends VisitorTestSupport {
+
+    @Autowired
+    private ServletContext servletContext;
 
     @Test
     void visitorIsRegisteredWithAuditByDefaultAndItsPhotoIsOnThePlatform() {
@@ -107,6 +119,34 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
         assertThat(onPlatform.name()).isEqualTo("Linus Visitor");
         assertThat(onPlatform.needsAudit()).isFalse();
         assertThat(simulator.state().photo(onPlatform.photoId())).isEqualTo(photo);
+    }
+
+    @Test
+    void theTemporaryFilesOfEveryFilePartAreRemoved() throws Exception {
+        // Given the folder the HTTP binding copies file parts to, and a form with the photo and a second file part
+        Path uploads = ((File) servletContext.getAttribute(ServletContext.TEMPDIR)).toPath();
+        long before = filesIn(uploads).size();
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("name", "Two Parts");
+        form.put("startTime", String.valueOf(Instant.now().plusSeconds(600).toEpochMilli()));
+        form.put("endTime", Instant.now().plus(Duration.ofHours(2)).toString());
+        Map<String, Map.Entry<String, byte[]>> parts = new LinkedHashMap<>();
+        parts.put("photo", Map.entry("face.jpg", image("jpg", 5)));
+        parts.put("attachment", Map.entry("notes.txt", "not a photo".getBytes(StandardCharsets.UTF_8)));
+
+        // When it is registered, and when a second form with two files fails validation
+        assertThat(postMultipart(form, parts).status()).isEqualTo(201);
+        form.remove("name");
+        assertThat(postMultipart(form, parts).status()).isEqualTo(400);
+
+        // Then no temporary copy of any part is left behind (the container's own part files go once the request ends)
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(filesIn(uploads)).hasSize((int) before));
+    }
+
+    private static List<String> filesIn(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).toList();
+        }
     }
 
     static Stream<Arguments> invalidRegistrations() {

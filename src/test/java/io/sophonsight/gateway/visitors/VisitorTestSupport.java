@@ -101,6 +101,11 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
     }
 
     Answer postMultipart(Map<String, String> fields, String fileName, byte[] photo) {
+        return postMultipart(fields, Map.of("photo", Map.entry(fileName, photo)));
+    }
+
+    /** A multipart form with text fields and file parts (part name -> file name and bytes). */
+    Answer postMultipart(Map<String, String> fields, Map<String, Map.Entry<String, byte[]>> files) {
         String boundary = "visitor-test-boundary";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -108,10 +113,14 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
                 out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
                         + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes());
             }
-            out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"" + fileName
-                    + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
-            out.write(photo);
-            out.write(("\r\n--" + boundary + "--\r\n").getBytes());
+            for (Map.Entry<String, Map.Entry<String, byte[]>> file : files.entrySet()) {
+                out.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + file.getKey()
+                        + "\"; filename=\"" + file.getValue().getKey()
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes());
+                out.write(file.getValue().getValue());
+                out.write("\r\n".getBytes());
+            }
+            out.write(("--" + boundary + "--\r\n").getBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
