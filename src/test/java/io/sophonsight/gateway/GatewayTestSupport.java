@@ -119,6 +119,8 @@ public abstract class GatewayTestSupport {
         registry.add("push.fanout.max-attempts", () -> "3");
         // silence detection never fires on its own: tests send to direct:push-silence-check
         registry.add("push.silence.check-cron", () -> "0 0 0 1 1 ? 2099");
+        // a fixed push in-flight budget, not one sized from the test JVM's heap, so PushBackpressureTest can fill it
+        registry.add("push.in-flight.max-bytes", () -> "40MB");
         // the retention purge never fires on its own: tests send to direct:data-retention
         registry.add("retention.cron", () -> "0 0 0 1 1 ? 2099");
         // the Jolokia agent (JMX over HTTP) on a free port of the loopback interface, never the fixed 8778

@@ -16,6 +16,7 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.ScheduledPollEndpoint;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -52,8 +53,15 @@ public class SingleRunnerRoutePolicyFactory implements RoutePolicyFactory {
         if (policy == null) {
             try {
                 // one policy for every route: one leader of the namespace runs all the schedules. The cluster
-                // service (and so the election) starts once Camel has started, see ClusterLeadership
-                policy = ClusteredRoutePolicy.forNamespace(clusterService.getObject(), settings.namespace());
+                // service (and so the election) starts once Camel has started, see ClusterLeadership; it is only
+                // initialised here, because the policy asks it for its view as the first route is created (Camel's
+                // Kubernetes service builds its lock configuration in init and failed every route without it)
+                CamelClusterService service = clusterService.getObject();
+                if (service.getCamelContext() == null) {
+                    service.setCamelContext(camelContext);
+                }
+                ServiceHelper.initService(service);
+                policy = ClusteredRoutePolicy.forNamespace(service, settings.namespace());
                 policy.setCamelContext(camelContext);
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create the clustered route policy of " + settings.namespace(), e);

@@ -2,6 +2,8 @@ package io.sophonsight.gateway.events;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -78,8 +80,32 @@ public class AccessEventStore {
         row.put(STRIPES, AccessEventKeys.stripes(event));
         boolean hasImages = images instanceof Map<?, ?> map && !map.isEmpty();
         row.put(HAS_IMAGES, hasImages);
-        row.put("imagesJson", hasImages ? mapper.writeValueAsString(images) : null);
+        row.put("imagesJson", hasImages ? imagesJson((Map<?, ?>) images) : null);
+        // staged with the row from here on: the event goes on without them, so the row holds the only copy
+        event.remove(AccessEvent.IMAGES);
         return row;
+    }
+
+    /**
+     * The staged images as JSON ({@code {"enrolled":"<base64>",...}}). The normalizer has checked every image
+     * against the base64 alphabet, which needs no escaping in JSON: the text is then joined in one allocation
+     * of its final size (a JSON writer's char buffers took twice the images' size more, per push).
+     */
+    String imagesJson(Map<?, ?> images) throws JsonProcessingException {
+        List<String> parts = new ArrayList<>(4 * images.size() + 1);
+        for (Map.Entry<?, ?> image : images.entrySet()) {
+            if (!(image.getKey() instanceof String slot) || !slot.matches("[a-z]+")
+                    || !(image.getValue() instanceof String base64) || !AccessEventNormalizer.isBase64(base64)) {
+                return mapper.writeValueAsString(images);
+            }
+            parts.add(parts.isEmpty() ? "{\"" : ",\"");
+            parts.add(slot);
+            parts.add("\":\"");
+            parts.add(base64);
+            parts.add("\"");
+        }
+        parts.add("}");
+        return String.join("", parts);
     }
 
     /** The event of an outbox row (columns id, dedupe_key, event_json, has_images); images stay staged. */

@@ -30,6 +30,12 @@ public class JolokiaAccessConfiguration {
     /** Jolokia's JSR-160 proxy would let a caller make this agent connect to other JMX servers: never wanted. */
     static final String PROXY_SERVICE = "org.jolokia.service.jsr160.Jsr160RequestHandler";
 
+    /** Stops the agent quietly on SIGTERM (see {@link JolokiaShutdown}); static: a bean post-processor. */
+    @Bean
+    static JolokiaShutdown jolokiaShutdown() {
+        return new JolokiaShutdown();
+    }
+
     @Bean("camelConfigHolder")
     SpringJolokiaConfigHolder camelConfigHolder(
             @Value("${monitoring.jolokia.host}") String host,

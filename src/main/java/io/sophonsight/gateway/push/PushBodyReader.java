@@ -1,14 +1,17 @@
 package io.sophonsight.gateway.push;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Header;
 import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
-import jakarta.servlet.http.HttpServletRequest;
 import io.sophonsight.gateway.security.RequestBodyTooLargeException;
 import io.sophonsight.gateway.security.RequestGuardFilter;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +27,7 @@ import org.springframework.util.unit.DataSize;
 @Component("pushBodyReader")
 public class PushBodyReader {
 
-    /** Exchange property with the raw bytes of the request. */
+    /** Exchange property with the raw bytes of the request (or its {@link PushBody}: the first bytes). */
     public static final String RAW_BODY = "PushRawBody";
 
     private final long maxBytes;
@@ -52,6 +55,9 @@ public class PushBodyReader {
             }
             throw e;
         }
+        if (request != null && request.getAttribute(PushBackpressureFilter.OVER_BUDGET) instanceof PushOverloadedException busy) {
+            throw busy; // a streamed body that ran out of the in-flight budget: 503, its rest was thrown away
+        }
         if (bytes.length > maxBytes) {
             throw tooLarge(bytes.length);
         }
@@ -60,6 +66,25 @@ public class PushBodyReader {
             throw PushRejectedException.badRequest("empty body: a JSON object was expected");
         }
         return bytes;
+    }
+
+    /**
+     * The body of a large push (access records with base64 images) as a stream its parser reads as it
+     * arrives: never a copy of the whole body ({@link PushBody}). A declared length over the limit is refused
+     * (413) before anything is read; a longer stream, and a stream a filter cut short, when the parser gets
+     * there. {@code request} is the servlet request (header {@code CamelHttpServletRequest}), for the
+     * filters' verdicts.
+     */
+    public PushBody stream(@Body Object body, @Header(Exchange.CONTENT_LENGTH) Long declared,
+                           @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
+        if (declared != null && declared > maxBytes) {
+            throw tooLarge(declared);
+        }
+        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) instanceof Number size) {
+            throw tooLarge(size.longValue());
+        }
+        InputStream in = body instanceof InputStream stream ? stream : new ByteArrayInputStream(bytes(body));
+        return new PushBody(in, request, maxBytes, this::tooLarge);
     }
 
     private byte[] bytes(Object body) {

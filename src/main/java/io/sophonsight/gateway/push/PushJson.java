@@ -39,9 +39,31 @@ public class PushJson {
 
     /** The body as a JSON object; anything else (not JSON, an array, null, too deep) is refused. */
     public ObjectNode object(byte[] body) {
+        return object(() -> mapper.readTree(body));
+    }
+
+    /**
+     * {@link #object(byte[])} of a body read as it arrives (a {@link PushBody}): no copy of the whole body, the
+     * tree holds its values only; what follows the object is read to the end (and thrown away).
+     */
+    public ObjectNode object(java.io.InputStream body) {
+        return object(() -> {
+            JsonNode tree = mapper.readTree(body);
+            if (body instanceof PushBody push) {
+                push.finish();
+            }
+            return tree;
+        });
+    }
+
+    private interface Parse {
+        JsonNode tree() throws IOException;
+    }
+
+    private static ObjectNode object(Parse parse) {
         JsonNode node;
         try {
-            node = mapper.readTree(body);
+            node = parse.tree();
         } catch (StreamConstraintsException e) {
             throw PushRejectedException.badRequest("JSON nested too deeply or too large: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {

@@ -18,7 +18,7 @@ public class PushReplies {
 
     public static final String SUCCESS = "{\"status\":0,\"message\":\"SUCCESS\"}";
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The acknowledgement, sent once the push is committed. */
     public void success(Exchange exchange) {
@@ -34,22 +34,36 @@ public class PushReplies {
         message.setHeader("DeadLetterReason", "rejected (" + status(cause) + "): " + (cause == null ? "?" : cause.getMessage()));
         message.setHeader("DeadLetterSource", message.getHeader(PushGuard.SOURCE));
         Object raw = exchange.getProperty(PushBodyReader.RAW_BODY);
+        if (raw instanceof PushBody body) {
+            body.finishQuietly(); // the rest is read and thrown away; the dead letter keeps the first bytes and the size
+        }
         message.setBody(raw != null ? raw : "(body not read)");
     }
 
     /** The 4xx (or 5xx for an unexpected failure) answer with the reason, as JSON. */
     public void failure(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (exchange.getProperty(PushBodyReader.RAW_BODY) instanceof PushBody body) {
+            body.finishQuietly(); // a body refused half-read: the caller still reads its answer on an intact connection
+        }
         int status = status(cause);
         String reason = cause instanceof PushRejectedException rejected ? rejected.getReason()
                 : "the gateway could not store the event; send it again";
+        reply(exchange, status, json(status, reason));
+        if (cause instanceof PushOverloadedException overloaded) {
+            exchange.getMessage().setHeader("Retry-After", overloaded.getRetryAfterSeconds());
+        }
+    }
+
+    /** {@code {"status":<status>,"message":<reason>}}, the shape of every refusal. */
+    static String json(int status, String reason) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("message", reason);
         try {
-            reply(exchange, status, mapper.writeValueAsString(body));
+            return MAPPER.writeValueAsString(body);
         } catch (JsonProcessingException e) {
-            reply(exchange, status, "{\"status\":" + status + "}");
+            return "{\"status\":" + status + "}";
         }
     }
 

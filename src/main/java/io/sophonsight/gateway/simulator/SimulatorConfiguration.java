@@ -9,8 +9,10 @@ import io.sophonsight.gateway.push.PushKey;
 import io.sophonsight.gateway.sophonsight.SophonSightCredentials;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -40,11 +42,21 @@ public class SimulatorConfiguration {
                         () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
                 downloadAsEnvelope, basePath, pagingSettings(environment));
         simulator.seedDemoDevices(demoDevices);
-        simulator.start(host, port, pushInterval.toMillis());
+        // the scheduled pushes start once the gateway is ready (pushRoundsOnceReady): before, the receivers answer 404
+        simulator.start(host, port, 0);
         // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port
         environment.getPropertySources().addFirst(
                 new MapPropertySource("simulator", Map.of("local.simulator.port", simulator.port())));
         return simulator;
+    }
+
+    /** The demo's scheduled push rounds, from the moment the gateway's receivers are up. */
+    @EventListener(ApplicationReadyEvent.class)
+    public void pushRoundsOnceReady(ApplicationReadyEvent ready) {
+        SophonSightSimulator simulator = ready.getApplicationContext().getBean(SophonSightSimulator.class);
+        Duration interval = ready.getApplicationContext().getEnvironment()
+                .getProperty("simulator.push.interval", Duration.class, Duration.ZERO);
+        simulator.startScheduledPushes(interval.toMillis());
     }
 
     /** The paging switches of start-up ({@code simulator.paging.*}; all off by default). */

@@ -150,14 +150,23 @@ public class SophonSightSimulator implements AutoCloseable {
         server.createContext("/", this::handleOpenApi);
         server.createContext("/simulator/", this::handleAdmin);
         server.start();
-        if (pushIntervalMs > 0) {
-            pushSchedule = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "sophonsight-simulator-push");
-                t.setDaemon(true);
-                return t;
-            });
-            pushSchedule.scheduleWithFixedDelay(this::safePushRound, pushIntervalMs, pushIntervalMs, TimeUnit.MILLISECONDS);
+        startScheduledPushes(pushIntervalMs);
+    }
+
+    /**
+     * Starts the scheduled push rounds, the first one {@code pushIntervalMs} from now (0 = none). The built-in
+     * simulator calls this once the gateway is ready, so no round reaches receivers that are not there yet.
+     */
+    public synchronized void startScheduledPushes(long pushIntervalMs) {
+        if (pushIntervalMs <= 0 || pushSchedule != null) {
+            return;
         }
+        pushSchedule = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sophonsight-simulator-push");
+            t.setDaemon(true);
+            return t;
+        });
+        pushSchedule.scheduleWithFixedDelay(this::safePushRound, pushIntervalMs, pushIntervalMs, TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.sophonsight.gateway.events;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,9 @@ import static org.awaitility.Awaitility.await;
  * the watermark and says why.
  */
 class AccessRecordPagingTest extends GatewayTestSupport {
+
+    /** Record ids unique across the cases of this class (and the JVM), as the platform's are. */
+    private static final AtomicLong RECORD_IDS = new AtomicLong(7_000_000);
 
     private static final long HOUR = 3_600_000L;
     private static final int RECORDS = 1000;
@@ -161,10 +165,12 @@ class AccessRecordPagingTest extends GatewayTestSupport {
      * time (so an unstable sort has ties to reorder), from {@code base} on.
      */
     private void seedEmployeeRecords(int count, int perMillisecond, long base) {
+        // the platform's record ids never repeat: the store knows a record it has seen again by its id
+        long firstId = RECORD_IDS.getAndAdd(count);
         for (int i = 0; i < count; i++) {
             long crossTime = base + i / perMillisecond;
             Map<String, Object> record = new LinkedHashMap<>();
-            record.put("id", 7_000_000 + i);
+            record.put("id", firstId + i);
             record.put("userId", 8_000_000 + i);
             record.put("thirdUserId", tag + i);
             record.put("name", "Paged Person " + i);

@@ -41,7 +41,6 @@ import static org.awaitility.Awaitility.await;
 class KillDuringPushLoadIT {
 
     private static final String KEY = "kill-during-push-" + Long.toHexString(System.nanoTime());
-    private static final String NEVER = "0 0 0 1 1 ? 2099";
 
     @Test
     void everyPushAcknowledgedBeforeAKillIsStoredExactlyOnceAndFannedOutAfterTheRestart() throws Exception {
@@ -51,19 +50,9 @@ class KillDuringPushLoadIT {
         // Given the packaged gateway on its embedded defaults, only the push receivers and the fan-out busy
         // (with -Ppostgres on a PostgreSQL schema of its own; on H2 shared over AUTO_SERVER so the test can read it)
         GatewayProcess gateway = GatewayProcess.gateway("kill-during-push");
-        if (!gateway.database().isPostgres()) {
-            gateway.database(TestDatabase.h2File(gateway.dataDir().resolve("db/gateway"), "AUTO_SERVER=TRUE"));
-        }
-        TestDatabase database = gateway.database();
+        TestDatabase database = gateway.readableWhileRunning();
         gateway.env("GATEWAY_PUSH_KEY", KEY)
-                .env("SIMULATOR_PUSH_INTERVAL", "0s")
-                .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
-                .env("HR_SYNC_INCREMENTAL_CRON", NEVER)
-                .env("HR_SYNC_FULL_CRON", NEVER)
-                .env("DEVICES_INVENTORY_CRON", NEVER)
-                .env("QUERY_RECORDS_EMPLOYEE_CRON", NEVER)
-                .env("QUERY_RECORDS_STRANGER_CRON", NEVER)
-                .env("QUERY_RECORDS_VISITOR_CRON", NEVER);
+                .withoutSchedules();
         try (gateway) {
             Duration firstStart = gateway.start().awaitReady(Duration.ofSeconds(240));
 

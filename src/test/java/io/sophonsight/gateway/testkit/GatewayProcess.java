@@ -52,6 +52,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final int port;
     private TestDatabase database;
     private int managementPort = -1;
+    private Path workingDirectory = Path.of("").toAbsolutePath();
     private Process process;
     private Instant startedAt;
 
@@ -112,8 +113,45 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Only the push receivers and the fan-out busy: no simulator pushes, HR sync, inventory or query polls
+     * on their schedules, so what a test measures is its own load.
+     */
+    public GatewayProcess withoutSchedules() {
+        String never = "0 0 0 1 1 ? 2099";
+        return env("SIMULATOR_PUSH_INTERVAL", "0s")
+                .env("HR_SYNC_FIRST_RUN_DELAY_MS", "86400000")
+                .env("HR_SYNC_INCREMENTAL_CRON", never)
+                .env("HR_SYNC_FULL_CRON", never)
+                .env("DEVICES_INVENTORY_CRON", never)
+                .env("QUERY_RECORDS_EMPLOYEE_CRON", never)
+                .env("QUERY_RECORDS_STRANGER_CRON", never)
+                .env("QUERY_RECORDS_VISITOR_CRON", never);
+    }
+
+    /**
+     * The gateway's own database, readable by the test while the process runs: with {@code -Ppostgres} its
+     * PostgreSQL schema; on H2 the file of its data folder, switched to {@code AUTO_SERVER=TRUE} (the same engine
+     * and files as the default, shared over a local socket). Call it before {@link #start()}.
+     */
+    public TestDatabase readableWhileRunning() {
+        if (!database.isPostgres()) {
+            database(TestDatabase.h2File(dataDir.resolve("db/gateway"), "AUTO_SERVER=TRUE"));
+        }
+        return database;
+    }
+
     public GatewayProcess env(String key, String value) {
         environment.put(key, value);
+        return this;
+    }
+
+    /**
+     * Starts the process in another folder than the project's (default), e.g. one without {@code application.yaml}
+     * and {@code routes/}, as an engineer who runs {@code java -jar} from elsewhere.
+     */
+    public GatewayProcess workingDirectory(Path folder) {
+        this.workingDirectory = folder.toAbsolutePath();
         return this;
     }
 
@@ -150,7 +188,7 @@ public final class GatewayProcess implements AutoCloseable {
         command.add(jar().toString());
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(Path.of("").toAbsolutePath().toFile())
+                .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
@@ -215,6 +253,11 @@ public final class GatewayProcess implements AutoCloseable {
                 kill();
             }
         }
+    }
+
+    /** The exit code of the stopped process (143 = ended by SIGTERM after a graceful stop, 137 = killed). */
+    public int exitValue() {
+        return process.exitValue();
     }
 
     public boolean isAlive() {

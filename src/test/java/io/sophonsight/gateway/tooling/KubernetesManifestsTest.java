@@ -31,6 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertySource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -43,10 +44,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The Kubernetes manifests of {@code k8s/} checked against the gateway they deploy: {@code application.yaml},
  * {@code routes/} and {@code k8s/Dockerfile}. Plain JUnit, no Spring context.
  *
- * <p>Every overlay under {@code k8s/overlays} is rendered with
- * {@code kubectl kustomize --load-restrictor LoadRestrictionsNone} when kubectl is on the PATH. Without it
+ * <p>Every overlay under {@code k8s/overlays} is rendered with {@code kubectl kustomize} exactly as
+ * {@code kubectl apply -k} does it (no {@code --load-restrictor} flag, which Argo CD and Flux do not pass) when
+ * kubectl is on the PATH. Without it
  * (or with {@code -Dk8s.manifests.parse-only=true}) the same overlay is assembled from its YAML files with
- * SnakeYAML: resources, ConfigMap/Secret generators, replicas and strategic-merge patches (lists of named
+ * SnakeYAML: resources, components, ConfigMap/Secret generators, replicas and strategic-merge patches (lists of named
  * items merged by name), enough for what kustomize does in this repository. Each test logs which way it
  * checked; neither way is skipped.
  */
@@ -57,6 +59,10 @@ class KubernetesManifestsTest {
     private static final Path K8S = PROJECT.resolve("k8s");
     private static final Path OVERLAYS = K8S.resolve("overlays");
     private static final String SECRET_TEMPLATE = "secret.template.yaml";
+    /** The flows as a kustomize Component, included by k8s/base: the routes ConfigMap is generated in routes/ itself. */
+    private static final Path ROUTES_COMPONENT = PROJECT.resolve(FlowFiles.ROUTES).resolve("kustomization.yaml");
+    /** The copy of application.yaml that k8s/base generates its ConfigMap from (kustomize reads nothing outside its folder). */
+    private static final Path APPLICATION_YAML_COPY = K8S.resolve("base").resolve(FlowFiles.APPLICATION_YAML);
 
     /** A variable application.yaml reads: {@code ${NAME:default}}. */
     private static final Pattern READ_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):");
@@ -75,6 +81,8 @@ class KubernetesManifestsTest {
             "GATEWAY_CLUSTER_MODE", "GATEWAY_CLUSTER_NAMESPACE");
 
     private static final Map<String, List<Map<String, Object>>> RENDERED = new ConcurrentHashMap<>();
+    /** Seconds a stopping JVM needs after Camel has stopped: connection pools, the embedded broker, H2 files. */
+    private static final long JVM_EXIT_SECONDS = 5;
 
     static Stream<String> overlays() throws IOException {
         try (Stream<Path> dirs = Files.list(OVERLAYS)) {
@@ -89,14 +97,15 @@ class KubernetesManifestsTest {
 
     @Test
     void everyFileAKustomizationNamesExists() throws IOException {
-        // Given every kustomization.yaml under k8s/
+        // Given every kustomization.yaml under k8s/ and the routes Component
         List<String> missing = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(K8S)) {
+        try (Stream<Path> files = Stream.concat(Files.walk(K8S), Stream.of(ROUTES_COMPONENT))) {
             for (Path kustomization : files.filter(f -> f.getFileName().toString().equals("kustomization.yaml")).toList()) {
                 Map<String, Object> k = yaml(kustomization);
                 Path dir = kustomization.getParent();
                 // When every resource, generator file and patch it names is looked up
                 List<String> named = new ArrayList<>(strings(k.get("resources")));
+                named.addAll(strings(k.get("components")));
                 for (String generators : List.of("configMapGenerator", "secretGenerator")) {
                     for (Map<String, Object> generator : maps(k.get(generators))) {
                         strings(generator.get("files")).forEach(f -> named.add(f.contains("=") ? f.substring(f.indexOf('=') + 1) : f));
@@ -110,6 +119,18 @@ class KubernetesManifestsTest {
             }
         }
         assertThat(missing).as("files named in kustomizations that do not exist").isEmpty();
+    }
+
+    @Test
+    void theApplicationYamlCopyOfTheBaseIsTheTopLevelFile() throws IOException {
+        // Given the top-level application.yaml (what java -jar and mvn spring-boot:run read) and the copy in k8s/base
+        String topLevel = Files.readString(PROJECT.resolve(FlowFiles.APPLICATION_YAML));
+
+        // Then they are the same, byte for byte (after an edit of application.yaml: cp application.yaml k8s/base/)
+        assertThat(APPLICATION_YAML_COPY).as("k8s/base/application.yaml").isRegularFile();
+        assertThat(Files.readString(APPLICATION_YAML_COPY))
+                .as("k8s/base/application.yaml differs from application.yaml: run  cp application.yaml k8s/base/application.yaml")
+                .isEqualTo(topLevel);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -131,7 +152,7 @@ class KubernetesManifestsTest {
             expected.put(file.getFileName().toString(), Files.readString(file));
         }
         assertThat(new TreeSet<>(routes.keySet()))
-                .as("route files in the routes ConfigMap (list each routes/*.camel.yaml in k8s/base/kustomization.yaml)")
+                .as("route files in the routes ConfigMap (list each routes/*.camel.yaml in routes/kustomization.yaml)")
                 .isEqualTo(expected.keySet());
         expected.forEach((name, text) -> assertThat(routes.get(name)).as(name + " in the ConfigMap").isEqualTo(text));
 
@@ -399,6 +420,78 @@ class KubernetesManifestsTest {
         assertThat(maps(path(ingress, "spec", "tls"))).as("TLS of the sample Ingress").isNotEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void thePodMonitorScrapesThePrometheusEndpointOnTheActuatorsNamedPort(String overlay) throws IOException {
+        // Given the PodMonitor of k8s/monitoring and the rendered overlay's gateway pods
+        Map<String, Object> podMonitor = yaml(K8S.resolve("monitoring").resolve("podmonitor.yaml"));
+        List<Map<String, Object>> docs = render(overlay);
+        Map<String, Object> container = gatewayContainer(docs);
+        Map<String, String> env = environment(docs, container);
+        Map<String, Integer> ports = containerPorts(container);
+        String base = Objects.requireNonNullElse(property("management.endpoints.web.base-path"), "/actuator");
+        String managementPortSetting = property("management.server.port");
+        int managementPort = managementPortSetting == null
+                ? Integer.parseInt(env.getOrDefault("SERVER_PORT", defaultOf(property("server.port"))))
+                : Integer.parseInt(Objects.requireNonNullElse(variableOf(managementPortSetting) == null ? null
+                        : env.get(variableOf(managementPortSetting)), defaultOf(managementPortSetting)));
+
+        // Then it selects the gateway pods
+        Map<String, Object> podLabels = map(path(gatewayDeployment(docs), "spec", "template", "metadata", "labels"));
+        assertThat(podLabels).as("pod labels hold the PodMonitor's selector")
+                .containsAllEntriesOf(map(path(podMonitor, "spec", "selector", "matchLabels")));
+        assertThat(podLabels).as("the PodMonitor's jobLabel (job=\"sophonsight-gateway\" in the rules)")
+                .containsEntry((String) path(podMonitor, "spec", "jobLabel"), "sophonsight-gateway");
+        // And scrapes the prometheus endpoint on a named container port that is the actuator's port
+        for (Map<String, Object> endpoint : maps(path(podMonitor, "spec", "podMetricsEndpoints"))) {
+            assertThat(endpoint.get("path")).as("PodMonitor path").isEqualTo(base + "/prometheus");
+            assertThat(ports).as("container ports (the PodMonitor's port " + endpoint.get("port") + ")").containsKey((String) endpoint.get("port"));
+            assertThat(ports.get((String) endpoint.get("port"))).as("PodMonitor port = the actuator's port").isEqualTo(managementPort);
+        }
+    }
+
+    /** The variable of {@code ${NAME:default}}, or null. */
+    private static String variableOf(String value) {
+        Matcher matcher = Pattern.compile("^\\$\\{([A-Z][A-Z0-9_]*):.*}$").matcher(value);
+        return matcher.matches() ? matcher.group(1) : null;
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("overlays")
+    void thePreStopPauseAndEveryShutdownTimeoutFitThePodsGracePeriod(String overlay) throws IOException {
+        // Given the rendered overlay: the grace period, the preStop pause and the gateway's environment
+        List<Map<String, Object>> docs = render(overlay);
+        Map<String, Object> pod = map(path(gatewayDeployment(docs), "spec", "template", "spec"));
+        Map<String, Object> container = gatewayContainer(docs);
+        Map<String, String> env = environment(docs, container);
+        int grace = ((Number) Objects.requireNonNullElse(pod.get("terminationGracePeriodSeconds"), 30)).intValue();
+        List<String> preStop = strings(path(container, "lifecycle", "preStop", "exec", "command"));
+        assertThat(preStop).as("preStop: a pause (sleep N) so the Service stops sending before the gateway stops taking requests")
+                .hasSize(2).first().isEqualTo("sleep");
+        long preStopSeconds = Long.parseLong(preStop.get(1));
+
+        // When the waits of a stop are added up: the preStop pause, Spring's graceful phase for the HTTP requests in
+        // progress (spring.lifecycle.timeout-per-shutdown-phase), Camel's wait for in-flight exchanges
+        // (camel.main.shutdown-timeout), and a few seconds for the JVM to close pools, broker and files
+        assertThat(property("server.shutdown")).as("server.shutdown").isEqualTo("graceful");
+        long phase = DurationStyle.detectAndParse(valueIn(env, property("spring.lifecycle.timeout-per-shutdown-phase"))).toSeconds();
+        long camel = Long.parseLong(valueIn(env, property("camel.main.shutdown-timeout")));
+        long total = preStopSeconds + phase + camel + JVM_EXIT_SECONDS;
+
+        // Then they fit the grace period, so Kubernetes never kills a gateway that is still finishing its work
+        assertThat(total).as("preStop %d s + shutdown phase %d s + Camel %d s + JVM exit %d s <= terminationGracePeriodSeconds %d",
+                preStopSeconds, phase, camel, JVM_EXIT_SECONDS, grace).isLessThanOrEqualTo(grace);
+    }
+
+    /** The value of {@code ${NAME:default}} in this environment (the variable's value, else the default), or the value itself. */
+    private static String valueIn(Map<String, String> env, String value) {
+        assertThat(value).as("setting in application.yaml").isNotNull();
+        String variable = variableOf(value);
+        return variable != null && env.containsKey(variable) ? env.get(variable) : defaultOf(value);
+    }
+
     // ---------------------------------------------------------------- security and writable paths
 
     @ParameterizedTest(name = "{0}")
@@ -488,15 +581,17 @@ class KubernetesManifestsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("overlays")
-    void theServiceAccountMayHoldTheLeaseAndListThePods(String overlay) throws IOException {
-        // Given the rendered overlay's service account, roles and bindings
+    void theServiceAccountMayUseItsOwnLeaseAndListThePodsAndNothingMore(String overlay) throws IOException {
+        // Given the rendered overlay's service account, roles and bindings, and the Lease of its cluster name
         List<Map<String, Object>> docs = render(overlay);
         Map<String, Object> pod = map(path(gatewayDeployment(docs), "spec", "template", "spec"));
         String account = (String) pod.get("serviceAccountName");
         assertThat(find(docs, "ServiceAccount", account)).as("ServiceAccount " + account).isNotNull();
         assertThat(pod.get("automountServiceAccountToken")).as("token mounted for the Kubernetes API").isNotEqualTo(false);
+        String lease = "leaders-" + environment(docs, gatewayContainer(docs)).getOrDefault("GATEWAY_CLUSTER_NAMESPACE",
+                defaultOf(property("cluster.namespace")));
 
-        // When the rules of every Role bound to that account are collected
+        // When the rules of every Role bound to that account are collected (group/resource[/name]:verb)
         Set<String> granted = new TreeSet<>();
         for (Map<String, Object> binding : documents(docs, "RoleBinding")) {
             boolean boundToAccount = maps(binding.get("subjects")).stream()
@@ -507,21 +602,28 @@ class KubernetesManifestsTest {
             Map<String, Object> role = find(docs, "Role", (String) path(binding, "roleRef", "name"));
             assertThat(role).as("Role " + path(binding, "roleRef", "name")).isNotNull();
             for (Map<String, Object> rule : maps(role.get("rules"))) {
+                List<String> names = strings(rule.get("resourceNames"));
                 for (String group : strings(rule.get("apiGroups"))) {
                     for (String resource : strings(rule.get("resources"))) {
-                        strings(rule.get("verbs")).forEach(verb -> granted.add(group + "/" + resource + ":" + verb));
+                        for (String verb : strings(rule.get("verbs"))) {
+                            if (names.isEmpty()) {
+                                granted.add(group + "/" + resource + ":" + verb);
+                            } else {
+                                names.forEach(name -> granted.add(group + "/" + resource + "/" + name + ":" + verb));
+                            }
+                        }
                     }
                 }
             }
         }
 
-        // Then it may read, create, renew and take over Leases, and list the pods (Camel's cluster service)
-        for (String verb : List.of("get", "list", "watch", "create", "update", "patch")) {
-            assertThat(granted).as("leases").contains("coordination.k8s.io/leases:" + verb);
-        }
-        for (String verb : List.of("get", "list", "watch")) {
-            assertThat(granted).as("pods").contains("/pods:" + verb);
-        }
+        // Then it may create the Lease, read and renew that one Lease only, and list the pods (Camel's members):
+        // exactly the calls KubernetesLeaderElectionIT records, no watch, patch or delete, no other Lease
+        assertThat(granted).as("what the gateway's account may do").containsExactlyInAnyOrder(
+                "coordination.k8s.io/leases:create",
+                "coordination.k8s.io/leases/" + lease + ":get",
+                "coordination.k8s.io/leases/" + lease + ":update",
+                "/pods:list");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -574,6 +676,26 @@ class KubernetesManifestsTest {
                 .contains("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError").doesNotContain("-Xmx");
     }
 
+    @Test
+    void theImageRunsSpringBootsLayeredLayoutWithTheClassDataSharingArchiveOfATrainingRun() throws IOException {
+        // Given k8s/Dockerfile
+        String text = Files.readString(K8S.resolve("Dockerfile")).replaceAll("\\\\\\n", " ");
+        Matcher training = Pattern.compile("-XX:ArchiveClassesAtExit=(\\S+)").matcher(text);
+        Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT (.*)$").matcher(text);
+
+        // Then the jar is extracted into Spring Boot's layers, each copied as its own image layer
+        assertThat(text).contains("java -Djarmode=tools -jar /build/app.jar extract --layers --launcher");
+        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+            assertThat(text).as("layer " + layer).containsPattern("COPY --from=build \\S+/" + layer + "/ \\./");
+        }
+        // And a training run that exits once the context is refreshed writes the archive that every start maps
+        assertThat(training.find()).as("training run with -XX:ArchiveClassesAtExit").isTrue();
+        assertThat(text).contains("-Dspring.context.exit=onRefresh");
+        assertThat(entrypoint.find()).as("ENTRYPOINT").isTrue();
+        assertThat(entrypoint.group(1)).contains("-XX:SharedArchiveFile=" + training.group(1),
+                "org.springframework.boot.loader.launch.JarLauncher");
+    }
+
     // ================================================================ rendering
 
     private static List<Map<String, Object>> render(String overlay) {
@@ -582,7 +704,7 @@ class KubernetesManifestsTest {
             try {
                 String kubectl = kubectl();
                 if (kubectl != null) {
-                    LOG.info("k8s/overlays/{}: rendered with {} kustomize --load-restrictor LoadRestrictionsNone", name, kubectl);
+                    LOG.info("k8s/overlays/{}: rendered with {} kustomize (as kubectl apply -k does)", name, kubectl);
                     return renderWithKubectl(kubectl, dir);
                 }
                 LOG.info("k8s/overlays/{}: kubectl {}; assembled from the YAML files with SnakeYAML", name,
@@ -610,7 +732,8 @@ class KubernetesManifestsTest {
     private static List<Map<String, Object>> renderWithKubectl(String kubectl, Path dir) throws IOException, InterruptedException {
         Path errors = Files.createTempFile("kustomize", ".err");
         try {
-            Process process = new ProcessBuilder(kubectl, "kustomize", "--load-restrictor", "LoadRestrictionsNone", dir.toString())
+            // no --load-restrictor flag: what kubectl apply -k, Argo CD and Flux do
+            Process process = new ProcessBuilder(kubectl, "kustomize", dir.toString())
                     .redirectError(errors.toFile()).start();
             byte[] output;
             try (InputStream out = process.getInputStream()) {
@@ -639,6 +762,12 @@ class KubernetesManifestsTest {
             Path path = dir.resolve(resource);
             docs.addAll(Files.isDirectory(path) ? assemble(path) : loadAll(Files.readString(path)));
         }
+        for (String component : strings(k.get("components"))) {
+            Path componentDir = dir.resolve(component).normalize();
+            for (Map<String, Object> generator : maps(yaml(componentDir.resolve("kustomization.yaml")).get("configMapGenerator"))) {
+                generate(docs, componentDir, generator, "ConfigMap");
+            }
+        }
         for (Map<String, Object> generator : maps(k.get("configMapGenerator"))) {
             generate(docs, dir, generator, "ConfigMap");
         }
@@ -666,6 +795,9 @@ class KubernetesManifestsTest {
             String key = file.contains("=") ? file.substring(0, file.indexOf('=')) : Path.of(file).getFileName().toString();
             Path source = dir.resolve(file.contains("=") ? file.substring(file.indexOf('=') + 1) : file);
             assertThat(source).as(kind + " generator file").isRegularFile();
+            // kustomize's load restrictor (kubectl apply -k has no flag to lift it): no file outside the kustomization's folder
+            assertThat(source.toAbsolutePath().normalize()).as(kind + " generator file " + file + " inside " + dir)
+                    .startsWith(dir.toAbsolutePath().normalize());
             values.put(key, Files.readString(source));
         }
         for (String envFile : strings(generator.get("envs"))) {
