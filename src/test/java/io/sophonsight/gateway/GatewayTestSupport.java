@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.sophonsight.gateway.simulator.SophonSightSimulator;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -54,8 +55,8 @@ public abstract class GatewayTestSupport {
      * With {@code -Ppostgres} (system property {@code gateway.test.postgres-url}) the gateway's own schema lives
      * in a real PostgreSQL instead of H2: a fresh schema per test JVM, created and migrated by Flyway.
      */
-    protected static final String POSTGRES_URL = System.getProperty("gateway.test.postgres-url", "");
-    private static final String POSTGRES_SCHEMA = "test_" + Long.toHexString(System.currentTimeMillis());
+    protected static final String POSTGRES_URL = TestDatabase.postgresUrl();
+    private static final TestDatabase DATABASE = TestDatabase.fresh("shared");
 
     /**
      * How long the gateway waits for the platform's answer in tests (30 s in production), so a test of an answer
@@ -64,7 +65,7 @@ public abstract class GatewayTestSupport {
     public static final long PLATFORM_RESPONSE_TIMEOUT_MS = 6_000;
 
     public static boolean onPostgres() {
-        return !POSTGRES_URL.isBlank();
+        return TestDatabase.onPostgres();
     }
 
     @DynamicPropertySource
@@ -80,13 +81,7 @@ public abstract class GatewayTestSupport {
         // Spring's JMX export as the gateway runs it (the test framework switches it off by default): the
         // @ManagedResource beans (HR deletion guard and operations) are in JMX and so reachable through Jolokia
         registry.add("spring.jmx.enabled", () -> "true");
-        if (onPostgres()) {
-            registry.add("spring.datasource.url", () -> POSTGRES_URL + (POSTGRES_URL.contains("?") ? "&" : "?")
-                    + "currentSchema=" + POSTGRES_SCHEMA);
-            registry.add("spring.datasource.username", () -> System.getProperty("gateway.test.postgres-user", "gateway"));
-            registry.add("spring.datasource.password", () -> System.getProperty("gateway.test.postgres-password", "gateway"));
-            registry.add("spring.flyway.schemas", () -> POSTGRES_SCHEMA);
-        }
+        DATABASE.registerAsGatewayDatabase(registry);
         quietSchedulesAndFastRetries(registry);
     }
 

@@ -46,6 +46,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * carrying three ~130 KB images, each side by side with a minimal baseline in the same JVM and
  * database: a plain JDK HTTP server that parses the JSON and commits one insert. The gateway's
  * fan-out runs meanwhile, as in production. Results: target/bench/push-benchmark.md.
+ *
+ * <p>Every pass is distinct (its own pass time), so each push answered "200 SUCCESS" must be a new row in the
+ * receiver's table; a duplicate would be answered so too without storing anything. The report counts both per
+ * row and calls a run whose counts differ an INVALID RUN ({@link WorkCheck}); the benchmark then fails.
  */
 class PushIngestBenchmark extends PushTestSupport {
 
@@ -76,9 +80,17 @@ class PushIngestBenchmark extends PushTestSupport {
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
 
-    /** One row of the report; {@code ratio} = events/s of the gateway / of the baseline slices interleaved with it. */
+    /**
+     * One row of the report; {@code ratio} = events/s of the gateway / of the baseline slices interleaved with it;
+     * {@code acknowledged} the pushes answered 200 SUCCESS, {@code newRows} the rows its table gained meanwhile.
+     */
     record Result(String scenario, String target, double eventsPerSecond, double p50Ms, double p99Ms, double cpuMsPerEvent,
-                  long peakHeapMb, long errors, Double ratio, Double rowsPerCommit) {
+                  long peakHeapMb, long errors, Double ratio, Double rowsPerCommit, long acknowledged, long newRows) {
+
+        /** Every acknowledged push must be a new row: a duplicate is answered SUCCESS too, but stores nothing. */
+        WorkCheck workCheck() {
+            return new WorkCheck(scenario + " / " + target, acknowledged, "acknowledged events", newRows, "new rows");
+        }
     }
 
     @Test
@@ -122,6 +134,7 @@ class PushIngestBenchmark extends PushTestSupport {
         Files.writeString(out, report);
         System.out.println(report);
         assertThat(results).allMatch(r -> r.errors() == 0);
+        assertThat(results).as("every acknowledged event a new row").allMatch(r -> r.workCheck().valid());
     }
 
     /** h2 or postgresql: the database the gateway and the baseline share in this run. */
@@ -200,6 +213,8 @@ class PushIngestBenchmark extends PushTestSupport {
         final ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
         final AtomicLong sent = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
+        /** Rows the receiver's table gained during the measured slices. */
+        long newRows;
         long nanos;
         long cpuNanos;
         long peakHeapMb;
@@ -258,10 +273,14 @@ class PushIngestBenchmark extends PushTestSupport {
         io.micrometer.core.instrument.DistributionSummary commits = registry.get("gateway.access.event.commit.rows").summary();
         long commitsBefore = commits.count();
         double rowsBefore = commits.totalAmount();
+        // the table of the receiver: the baseline's own, or the gateway's access_event
+        String table = url.endsWith("/baseline") ? "bench_baseline" : "access_event";
+        long tableRowsBefore = count("SELECT COUNT(*) FROM " + table);
         long cpu = PROCESS.getProcessCpuTime();
         long start = System.nanoTime();
         load.send(url, tally, duration);
         tally.nanos += System.nanoTime() - start;
+        tally.newRows += count("SELECT COUNT(*) FROM " + table) - tableRowsBefore;
         tally.cpuNanos += PROCESS.getProcessCpuTime() - cpu;
         tally.peakHeapMb = Math.max(tally.peakHeapMb, peakHeapMb());
         tally.commits += commits.count() - commitsBefore;
@@ -333,8 +352,10 @@ class PushIngestBenchmark extends PushTestSupport {
         long peak = 0;
         long commits = 0;
         double rows = 0;
+        long newRows = 0;
         List<Long> all = new ArrayList<>();
         for (Tally t : tallies) {
+            newRows += t.newRows;
             commits += t.commits;
             rows += t.committedRows;
             sent += t.sent.get();
@@ -350,7 +371,7 @@ class PushIngestBenchmark extends PushTestSupport {
         double rate = sent / (nanos / 1e9);
         Double ratio = baseline == null ? null : rate / (baseline.sent.get() / (baseline.nanos / 1e9));
         return new Result(scenario, target, rate, p50, p99, sent == 0 ? 0 : cpu / 1e6 / sent, peak, errors, ratio,
-                baseline == null || commits == 0 ? null : rows / commits);
+                baseline == null || commits == 0 ? null : rows / commits, sent, newRows);
     }
 
     /**
@@ -423,16 +444,18 @@ class PushIngestBenchmark extends PushTestSupport {
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum() / (1024 * 1024);
     }
 
-    private static String report(List<Result> results, List<String> warmUps) {
+    static String report(List<Result> results, List<String> warmUps) {
         StringBuilder md = new StringBuilder();
-        md.append("| scenario | target | events/s | p50 ms | p99 ms | CPU ms / event | peak heap MB | errors | gateway / baseline | events per commit |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| scenario | target | events/s | p50 ms | p99 ms | CPU ms / event | peak heap MB | errors | gateway / baseline | events per commit | acknowledged | new rows |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             String ratio = r.ratio() == null ? "" : String.format(Locale.ROOT, "%.0f %%", 100 * r.ratio());
             String perCommit = r.rowsPerCommit() == null ? "" : String.format(Locale.ROOT, "%.1f", r.rowsPerCommit());
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %d | %d | %s | %s |%n", r.scenario(),
-                    r.target(), r.eventsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerEvent(), r.peakHeapMb(), r.errors(), ratio, perCommit));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.1f | %.1f | %.2f | %d | %d | %s | %s | %d | %d |%n", r.scenario(),
+                    r.target(), r.eventsPerSecond(), r.p50Ms(), r.p99Ms(), r.cpuMsPerEvent(), r.peakHeapMb(), r.errors(), ratio, perCommit,
+                    r.acknowledged(), r.newRows()));
         }
+        md.append('\n').append(WorkCheck.verdict(results.stream().map(Result::workCheck).toList())).append('\n');
         md.append("\nJVM: ").append(System.getProperty("java.version")).append(", max heap ")
                 .append(Runtime.getRuntime().maxMemory() / (1024 * 1024)).append(" MB, ")
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; ")

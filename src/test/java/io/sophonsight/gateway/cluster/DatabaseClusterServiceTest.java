@@ -2,13 +2,12 @@ package io.sophonsight.gateway.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.cluster.CamelClusterView;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,29 +15,29 @@ import org.springframework.integration.jdbc.lock.DefaultLockRepository;
 import org.springframework.integration.jdbc.lock.JdbcLockRegistry;
 import org.springframework.integration.jdbc.lock.LockRepository;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The database leader election behind {@code cluster.mode=database}: two replicas (two cluster services with their
- * own lock repositories) on one database, here an H2 database migrated by the gateway's own Flyway scripts.
+ * own lock repositories) on one database migrated by the gateway's own Flyway scripts: H2, or with {@code -Ppostgres}
+ * a PostgreSQL schema of its own ({@link TestDatabase}), the database of production's replicas.
  */
 class DatabaseClusterServiceTest {
 
     private static final Duration TTL = Duration.ofSeconds(2);
     private static final Duration HEARTBEAT = Duration.ofMillis(300);
 
+    private TestDatabase schema;
     private DataSource database;
     private Replica a;
     private Replica b;
 
     @BeforeEach
     void oneDatabase() {
-        database = new DriverManagerDataSource("jdbc:h2:mem:cluster-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(database).locations("classpath:db/migration").load().migrate();
+        schema = TestDatabase.fresh("cluster").migrated();
+        database = schema.dataSource();
     }
 
     @AfterEach
@@ -48,6 +47,7 @@ class DatabaseClusterServiceTest {
                 replica.stop();
             }
         }
+        schema.drop();
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.sophonsight.gateway.cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +13,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.testkit.GatewayProcess;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,30 +38,21 @@ class ReplicaFailoverIT {
     private static final Duration LEASE_TTL = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static String postgresUrl;
-    private static String user;
-    private static String password;
-
     @BeforeAll
     static void needsPostgres() {
-        postgresUrl = System.getProperty("gateway.test.postgres-url", "");
-        if (postgresUrl.isBlank()) {
+        if (!TestDatabase.onPostgres()) {
             System.out.println("ReplicaFailoverIT does not run: it needs a PostgreSQL shared by two gateway processes;"
                     + " run it with -Ppostgres (system property gateway.test.postgres-url)");
         }
-        assumeTrue(!postgresUrl.isBlank(), "ReplicaFailoverIT needs PostgreSQL: run with -Ppostgres"
+        assumeTrue(TestDatabase.onPostgres(), "ReplicaFailoverIT needs PostgreSQL: run with -Ppostgres"
                 + " (system property gateway.test.postgres-url is not set)");
-        user = System.getProperty("gateway.test.postgres-user", "gateway");
-        password = System.getProperty("gateway.test.postgres-password", "gateway");
     }
 
     @Test
     void twoReplicasSyncEachHrChangeOnceFailOverWithin30sAndStoreAPushOnce() throws Exception {
         // Given a fresh gateway schema and HR schema in one PostgreSQL, and one simulated platform
-        String suffix = Long.toHexString(System.currentTimeMillis());
-        String gatewaySchema = "replica_gw_" + suffix;
-        String hrSchema = "replica_hr_" + suffix;
-        sql(null, "CREATE SCHEMA " + gatewaySchema, "CREATE SCHEMA " + hrSchema);
+        TestDatabase gatewaySchema = TestDatabase.fresh("replica_gw").create();
+        TestDatabase hrSchema = TestDatabase.fresh("replica_hr").create();
 
         try (GatewayProcess platform = GatewayProcess.simulator("replica-platform", APPKEY, SECRET)
                 .env("SIMULATOR_PUSH_INTERVAL", "0s").start()) {
@@ -130,20 +121,20 @@ class ReplicaFailoverIT {
                         + "\n--- replica-b log ---\n" + b.logTail(), e);
             }
         } finally {
-            sql(null, "DROP SCHEMA " + gatewaySchema + " CASCADE", "DROP SCHEMA " + hrSchema + " CASCADE");
+            gatewaySchema.drop();
+            hrSchema.drop();
         }
     }
 
-    private static GatewayProcess replica(String name, GatewayProcess platform, String gatewaySchema, String hrSchema) {
+    private static GatewayProcess replica(String name, GatewayProcess platform, TestDatabase gatewaySchema,
+                                          TestDatabase hrSchema) {
         return GatewayProcess.gateway(name)
                 .env("GATEWAY_CLUSTER_MODE", "database")
                 .env("GATEWAY_CLUSTER_LEASE_TTL", LEASE_TTL.toSeconds() + "s")
-                .env("GATEWAY_DB_URL", urlWithSchema(gatewaySchema))
-                .env("GATEWAY_DB_USER", user)
-                .env("GATEWAY_DB_PASSWORD", password)
-                .env("HR_DB_URL", urlWithSchema(hrSchema))
-                .env("HR_DB_USER", user)
-                .env("HR_DB_PASSWORD", password)
+                .database(gatewaySchema)
+                .env("HR_DB_URL", hrSchema.url())
+                .env("HR_DB_USER", hrSchema.user())
+                .env("HR_DB_PASSWORD", hrSchema.password())
                 .env("HR_SAMPLE_ENABLED", "true")
                 .env("HR_SAMPLE_PEOPLE", Integer.toString(SAMPLE_PEOPLE))
                 .env("HR_SYNC_FIRST_RUN_DELAY_MS", "1000")
@@ -179,8 +170,8 @@ class ReplicaFailoverIT {
         return JSON.readTree(platform.get("/simulator/state").body());
     }
 
-    private static void renameInHr(String hrSchema, String id, String name) throws SQLException {
-        try (Connection connection = connect(hrSchema);
+    private static void renameInHr(TestDatabase hrSchema, String id, String name) throws SQLException {
+        try (Connection connection = hrSchema.connect();
              PreparedStatement update = connection.prepareStatement(
                      "UPDATE employee SET name = ?, updated_at = LOCALTIMESTAMP WHERE id = ?")) {
             update.setString(1, name);
@@ -189,27 +180,12 @@ class ReplicaFailoverIT {
         }
     }
 
-    private static long count(String schema, String query) throws SQLException {
-        try (Connection connection = connect(schema); Statement statement = connection.createStatement();
+    private static long count(TestDatabase schema, String query) throws SQLException {
+        try (Connection connection = schema.connect(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(query)) {
             rows.next();
             return rows.getLong(1);
         }
     }
 
-    private static void sql(String schema, String... statements) throws SQLException {
-        try (Connection connection = connect(schema); Statement statement = connection.createStatement()) {
-            for (String each : statements) {
-                statement.execute(each);
-            }
-        }
-    }
-
-    private static Connection connect(String schema) throws SQLException {
-        return DriverManager.getConnection(schema == null ? postgresUrl : urlWithSchema(schema), user, password);
-    }
-
-    private static String urlWithSchema(String schema) {
-        return postgresUrl + (postgresUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    }
 }

@@ -2,9 +2,9 @@ package io.sophonsight.gateway.devices;
 
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.sophonsight.gateway.push.PushTestSupport;
 import org.junit.jupiter.api.Test;
@@ -38,28 +38,34 @@ class DeviceStatusPushTest extends PushTestSupport {
         return jdbc.queryForMap("SELECT * FROM device_state WHERE box_id = ? AND camera_id = ?", boxId, cameraId);
     }
 
+    /** A conformance sample as reported by a box of this test's own (the samples' BOX-0001 is pushed by other tests too). */
+    private static String sampleOf(String fileName, String boxId) {
+        return sample(fileName).replace("\"BOX-0001", "\"" + boxId);
+    }
+
     @Test
     void bothConformanceSamplesAreAcknowledgedAndRecorded() {
         // Given the online sample (trailing space in deviceId, Ip/Name capitalised, a state as a string)
-        HttpResponse<String> online = push(DEVICE_PATH, sample("device-status-online.json"));
+        String box = uniqueId("BOX");
+        HttpResponse<String> online = push(DEVICE_PATH, sampleOf("device-status-online.json", box));
         assertThat(online.statusCode()).isEqualTo(200);
         assertThat(online.body()).isEqualTo("{\"status\":0,\"message\":\"SUCCESS\"}");
         // Then the box (id trimmed) and both cameras (keys in any case) have a state
-        assertThat(state("BOX-0001", "")).containsEntry("status", "online").containsEntry("name", "Lobby box");
-        assertThat(state("BOX-0001", "CAM-DOOR-3")).containsEntry("status", "offline").containsEntry("ip", "10.1.2.4")
+        assertThat(state(box, "")).containsEntry("status", "online").containsEntry("name", "Lobby box");
+        assertThat(state(box, "CAM-DOOR-3")).containsEntry("status", "offline").containsEntry("ip", "10.1.2.4")
                 .containsEntry("name", "Door 3");
 
         // When the offline sample (numbers as strings, no cameras) follows
-        assertThat(push(DEVICE_PATH, sample("device-status-offline.json")).statusCode()).isEqualTo(200);
+        assertThat(push(DEVICE_PATH, sampleOf("device-status-offline.json", box)).statusCode()).isEqualTo(200);
         // Then the box is offline and an alert names it
-        assertThat(state("BOX-0001", "")).containsEntry("status", "offline");
-        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"device-offline\"") && m.contains("\"boxId\":\"BOX-0001\"")
+        assertThat(state(box, "")).containsEntry("status", "offline");
+        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"device-offline\"") && m.contains("\"boxId\":\"" + box + "\"")
                 && m.contains("\"scope\":\"box\""));
     }
 
     @Test
     void historyIsAppendedOnChangeOnlyAndOfflineAndRecoveryRaiseAlerts() {
-        String box = "BOX-" + UUID.randomUUID().toString().substring(0, 8);
+        String box = uniqueId("BOX");
         // Given a box first reported online with one camera online and one offline
         assertThat(push(DEVICE_PATH, report(box, 0, 0, 1)).statusCode()).isEqualTo(200);
         assertThat(history(box)).hasSize(3);
@@ -90,7 +96,7 @@ class DeviceStatusPushTest extends PushTestSupport {
     void aFailureWhileRecordingRollsBackEverythingAndAnswers500() {
         // Given a database that fails half-way through a report: the history row of its second camera is refused
         // (a constraint added for this test; an over-long value no longer reaches the database: it is a 400)
-        String box = "BOX-" + UUID.randomUUID().toString().substring(0, 8);
+        String box = uniqueId("BOX");
         String report = report(box, 0, 0, 0).replace(box + "-C2", box + "-FAIL");
         jdbc.execute("ALTER TABLE device_status_history ADD CONSTRAINT test_refuses_fail CHECK (camera_id NOT LIKE '%-FAIL')");
 
@@ -131,21 +137,29 @@ class DeviceStatusPushTest extends PushTestSupport {
 
     @Test
     void silenceOfThePushesRaisesAnAlertAndTheirReturnAnother() {
-        // Given pushes flowing
-        assertThat(push(DEVICE_PATH, sample("device-status-online.json")).statusCode()).isEqualTo(200);
+        // Given pushes flowing (a check now ends any silence an earlier test left behind)
+        String box = uniqueId("BOX");
+        assertThat(push(DEVICE_PATH, sampleOf("device-status-online.json", box)).statusCode()).isEqualTo(200);
+        silenceWatch.check(null);
 
         // When no push arrives for longer than the threshold (the check runs one day later)
-        producer.sendBodyAndHeader("direct:push-silence-check", null, "PushSilenceCheckAt",
-                System.currentTimeMillis() + 86_400_000L);
+        long silentCheckAt = System.currentTimeMillis() + 86_400_000L;
+        producer.sendBodyAndHeader("direct:push-silence-check", null, "PushSilenceCheckAt", silentCheckAt);
 
-        // Then a push-silence alert is raised
-        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-silence\""));
+        // Then a push-silence alert is raised: the one of this test's check (its time), not another test's
+        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-silence\"") && m.contains(checkedAt(silentCheckAt)));
 
         // When pushes come back
-        assertThat(push(DEVICE_PATH, sample("device-status-online.json")).statusCode()).isEqualTo(200);
-        producer.sendBody("direct:push-silence-check", null);
+        assertThat(push(DEVICE_PATH, sampleOf("device-status-online.json", box)).statusCode()).isEqualTo(200);
+        long resumedCheckAt = silentCheckAt + 1_000;
+        producer.sendBodyAndHeader("direct:push-silence-check", null, "PushSilenceCheckAt", resumedCheckAt);
 
         // Then a push-resumed alert follows
-        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-resumed\""));
+        awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-resumed\"") && m.contains(checkedAt(resumedCheckAt)));
+    }
+
+    /** How a silence alert names the time of the check that raised it. */
+    private static String checkedAt(long epochMillis) {
+        return "\"checkedAt\":\"" + Instant.ofEpochMilli(epochMillis) + "\"";
     }
 }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,10 +22,10 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,14 +33,13 @@ import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Group commit of the store step ({@link AccessEventWriter}) on an H2 database migrated by the gateway's own
- * Flyway scripts, with the SQL of the real application.yaml. A commit is held open (the first connection is
+ * Group commit of the store step ({@link AccessEventWriter}) on a database migrated by the gateway's own
+ * Flyway scripts (H2, or with {@code -Ppostgres} a PostgreSQL schema of its own: {@link TestDatabase}), with the SQL of the real application.yaml. A commit is held open (the first connection is
  * handed out only when the test says so) so that the pushes arriving meanwhile are seen to queue and then
  * to share one transaction.
  */
@@ -49,6 +47,7 @@ class AccessEventWriterTest {
 
     private static final Properties CONFIG = config();
 
+    private TestDatabase schema;
     private GateDataSource database;
     private SimpleMeterRegistry registry;
     private ExecutorService pushes;
@@ -56,10 +55,8 @@ class AccessEventWriterTest {
 
     @BeforeEach
     void database() {
-        DataSource h2 = new DriverManagerDataSource("jdbc:h2:mem:writer-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "sa", "");
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
-        database = new GateDataSource(h2);
+        schema = TestDatabase.fresh("writer").migrated();
+        database = new GateDataSource(schema.dataSource());
         registry = new SimpleMeterRegistry();
         pushes = Executors.newFixedThreadPool(16);
         camel = new DefaultCamelContext();
@@ -69,6 +66,7 @@ class AccessEventWriterTest {
     void stop() {
         database.open();
         pushes.shutdownNow();
+        schema.drop();
     }
 
     @Test

@@ -44,27 +44,29 @@ class BrokerFullTest extends PushTestSupport {
     @Test
     void aFullQueueFailsTheFanOutAtOnceAndTheEventIsDeliveredWhenThereIsRoom() throws Exception {
         // Given the unclassified queue full: a limit of one byte, and one message nobody has read
+        String person = uniqueId("U-FULL");
+        String unread = uniqueId("unread");
         messagesOn(UNCLASSIFIED);
         addressSettings().addMatch(UNCLASSIFIED, limits.addressSettings().setMaxSizeBytes(1));
-        producer.sendBody("jms:queue:" + UNCLASSIFIED, "unread");
+        producer.sendBody("jms:queue:" + UNCLASSIFIED, unread);
 
         // When a pass of an unknown person type is pushed
         long passTime = AccessRecordPushTest.nextPassTime();
-        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(platformPass("U-FULL", "MARTIAN", passTime, "BOX-FULL", "CAM-FULL"))).statusCode()).isEqualTo(200);
+        assertThat(push(ACCESS_PATH, mapper.writeValueAsBytes(platformPass(person, "MARTIAN", passTime, "BOX-FULL", "CAM-FULL"))).statusCode()).isEqualTo(200);
 
         // Then every attempt fails at once with the broker's reason (no hang), and the event is given up
         Map<String, Object> row = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> eventRow("U-FULL", passTime), r -> r != null && "DEAD".equals(r.get("fanout_status")));
+                .until(() -> eventRow(person, passTime), r -> r != null && "DEAD".equals(r.get("fanout_status")));
         assertThat((String) row.get("last_error")).contains("is full");
-        assertThat(count("SELECT COUNT(*) FROM access_record WHERE person_id = 'U-FULL'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM access_record WHERE person_id = ?", person)).isEqualTo(1);
 
         // When the queue is read and an operator replays the dead letters
         addressSettings().removeMatch(UNCLASSIFIED);
-        assertThat(messagesOn(UNCLASSIFIED)).contains("unread");
+        assertThat(messagesOn(UNCLASSIFIED)).contains(unread);
         assertThat(replayDeadLetters().statusCode()).isEqualTo(200);
 
         // Then the pass reaches the queue, once
-        awaitMessage(UNCLASSIFIED, m -> m.contains("\"personId\":\"U-FULL\""));
-        assertThat(messagesOn(UNCLASSIFIED)).filteredOn(m -> m.contains("\"personId\":\"U-FULL\"")).hasSize(1);
+        awaitMessage(UNCLASSIFIED, m -> m.contains("\"personId\":\"" + person + "\""));
+        assertThat(messagesOn(UNCLASSIFIED)).filteredOn(m -> m.contains("\"personId\":\"" + person + "\"")).hasSize(1);
     }
 }

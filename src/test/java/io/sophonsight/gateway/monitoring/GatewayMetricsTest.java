@@ -6,9 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -16,23 +17,23 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sophonsight.gateway.devices.PushSilenceWatch;
 import io.sophonsight.gateway.hr.HrDeletionGuard;
+import io.sophonsight.gateway.testkit.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static io.sophonsight.gateway.monitoring.HealthAndMetricsTest.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The database-backed gauges on the gateway's real tables (Flyway's V1 and V10 scripts on an in-memory H2):
+ * The database-backed gauges on the gateway's real tables (its Flyway scripts on an in-memory H2, or with
+ * {@code -Ppostgres} on a PostgreSQL schema of each test's own):
  * one reading per table is reused for the cache time, and a database that is down or hangs gives NaN
  * instead of a failed or hanging scrape.
  */
 class GatewayMetricsTest {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final Duration CACHE = Duration.ofSeconds(5);
     /** Long enough for a reading on a busy CI machine: these tests are about the cache, not the wait. */
     private static final Duration READING_WAIT = Duration.ofSeconds(30);
@@ -64,12 +65,18 @@ class GatewayMetricsTest {
     private final TestClock clock = new TestClock();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    private static DataSource gatewaySchema() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource("jdbc:h2:mem:metrics-" + DATABASES.incrementAndGet()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "sa", "");
-        new ResourceDatabasePopulator(new ClassPathResource("db/migration/V1__dead_letter.sql"),
-                new ClassPathResource("db/migration/V10__hr_sync.sql")).execute(dataSource);
-        return dataSource;
+    private final List<TestDatabase> databases = new ArrayList<>();
+
+    /** A fresh database of this test with the gateway's schema (H2, or with -Ppostgres a PostgreSQL schema). */
+    private DataSource gatewaySchema() {
+        TestDatabase database = TestDatabase.fresh("metrics").migrated();
+        databases.add(database);
+        return database.dataSource();
+    }
+
+    @AfterEach
+    void dropDatabases() {
+        databases.forEach(TestDatabase::drop);
     }
 
     private GatewayMetrics metrics(DataSource dataSource, Duration wait) {
@@ -168,7 +175,7 @@ class GatewayMetricsTest {
     @Test
     void aDatabaseThatIsDownGivesNaNAndTheScrapeStillWorks() {
         // Given the gateway's database unreachable (nothing listens on port 1)
-        GatewayMetrics metrics = metrics(new DriverManagerDataSource("jdbc:h2:tcp://127.0.0.1:1/nothing", "sa", ""),
+        GatewayMetrics metrics = metrics(new DriverManagerDataSource(TestDatabase.unreachableUrl(), "sa", ""),
                 Duration.ofSeconds(2));
         metrics.discoverDeadLetterFlows();
 

@@ -8,7 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -83,8 +82,8 @@ class CleanStartAndStopIT {
 
             // And every push it acknowledged is in its database
             List<String> missing = new ArrayList<>();
-            try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + gateway.dataDir().resolve("db/gateway")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+            // (its own database: the H2 file of its data folder, or with -Ppostgres its PostgreSQL schema)
+            try (Connection db = gateway.database().connect();
                  PreparedStatement find = db.prepareStatement("SELECT COUNT(*) FROM access_event WHERE event_json LIKE ?")) {
                 for (String person : acknowledged) {
                     find.setString(1, "%\"" + person + "\"%");

@@ -14,20 +14,26 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.testkit.JsonPost;
-import org.apache.camel.ConsumerTemplate;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.TextMessage;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jms.core.JmsTemplate;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * Helpers of the push-receiver tests: real HTTP pushes to the gateway, the conformance samples,
- * the gateway's tables, and the JMS queues (every message read is kept, so no test loses another's).
+ * the gateway's tables, and the JMS queues. The queues are shared by every class of the test JVM: a test reads
+ * them into a list of its own ({@link #messagesOn}) and picks its messages by ids it generated
+ * ({@link #uniqueId}, pass times), never by a type or a fixed id another class may push too.
  */
 public abstract class PushTestSupport extends GatewayTestSupport {
 
@@ -38,7 +44,8 @@ public abstract class PushTestSupport extends GatewayTestSupport {
     protected static final String STRANGERS = "gateway.strangers";
     protected static final String UNCLASSIFIED = "gateway.unclassified";
 
-    private static final Map<String, List<String>> RECEIVED = new ConcurrentHashMap<>();
+    /** The messages this test (one instance per test method) has read, by queue. */
+    private final Map<String, List<String>> received = new ConcurrentHashMap<>();
 
     @Autowired
     protected JdbcTemplate jdbc;
@@ -47,7 +54,7 @@ public abstract class PushTestSupport extends GatewayTestSupport {
     protected PushKey pushKey;
 
     @Autowired
-    protected ConsumerTemplate consumer;
+    protected JmsTemplate jms;
 
     protected HttpResponse<String> push(String path, byte[] body) {
         return post(path + "?key=" + pushKey.value(), body);
@@ -96,13 +103,35 @@ public abstract class PushTestSupport extends GatewayTestSupport {
         return event;
     }
 
-    /** Every message seen on {@code queue} so far (drains the queue into a list kept for the JVM). */
+    /** An id no other test of this JVM uses, e.g. {@code V-RETRY-1a2b3c4d} for a person or a box. */
+    protected static String uniqueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Every message this test has seen on {@code queue} (drains the queue into this test's list). Messages other
+     * tests left there are in it too: match on ids of your own.
+     */
     protected List<String> messagesOn(String queue) {
-        List<String> seen = RECEIVED.computeIfAbsent(queue, q -> Collections.synchronizedList(new ArrayList<>()));
-        for (String body; (body = consumer.receiveBody("jms:queue:" + queue, 50, String.class)) != null; ) {
-            seen.add(body);
-        }
+        List<String> seen = received.computeIfAbsent(queue, q -> Collections.synchronizedList(new ArrayList<>()));
+        seen.addAll(drain(queue));
         return seen;
+    }
+
+    /**
+     * Reads {@code queue} empty with ONE consumer. (A consumer per message, as a polling template makes, has the
+     * broker hand it the whole backlog each time: quadratic in what earlier classes left on the queue.)
+     */
+    private List<String> drain(String queue) {
+        return jms.execute(session -> {
+            List<String> bodies = new ArrayList<>();
+            try (MessageConsumer reader = session.createConsumer(session.createQueue(queue))) {
+                for (Message message; (message = reader.receive(50)) != null; ) {
+                    bodies.add(message instanceof TextMessage text ? text.getText() : message.getBody(String.class));
+                }
+            }
+            return bodies;
+        }, true);
     }
 
     /** Waits (10 s at most) for a message on {@code queue} matching {@code match}, and returns it. */

@@ -25,6 +25,7 @@ import io.sophonsight.gateway.simulator.SimulatorState;
 import io.sophonsight.gateway.simulator.SophonSightSimulator;
 import io.sophonsight.gateway.testkit.FlowProbe;
 import io.sophonsight.gateway.testkit.Landing;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -92,6 +93,8 @@ class RecipesTest {
     static void recipeSettings(DynamicPropertyRegistry registry) {
         GatewayTestSupport.quietSchedulesAndFastRetries(registry);
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        // the gateway's own database: H2 under that folder, or with -Ppostgres a PostgreSQL schema of its own
+        TestDatabase.fresh("recipes").registerAsGatewayDatabase(registry);
         // a context of its own next to the shared one: its own CamelContext name (Quartz scheduler) and no MBeans,
         // so the shared context keeps its JMX names (e.g. io.sophonsight.gateway:type=DeadLetters)
         registry.add("camel.main.name", () -> "sophonsight-gateway-recipes");

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -35,6 +34,7 @@ import java.util.regex.Pattern;
 import io.sophonsight.gateway.events.AccessEvent;
 import io.sophonsight.gateway.events.AccessEventStore;
 import io.sophonsight.gateway.testkit.GatewayProcess;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,9 +68,8 @@ class ImagePushBurstIT {
         // Given the packaged gateway with a 512 MB heap that exits on an OutOfMemoryError, its push budget sized from the heap
         GatewayProcess gateway = GatewayProcess.gateway("image-burst");
         Path gcLog = gateway.dataDir().resolveSibling(gateway.dataDir().getFileName() + "-gc.log");
-        String jdbcUrl = gateway.sharedH2Url();
+        TestDatabase database = gateway.readableWhileRunning();
         gateway.env("GATEWAY_PUSH_KEY", KEY)
-                .env("GATEWAY_DB_URL", jdbcUrl)
                 .withoutSchedules()
                 .jvmOption("-XX:+ExitOnOutOfMemoryError")
                 .jvmOption("-Xlog:gc:file=" + gcLog);
@@ -179,7 +178,7 @@ class ImagePushBurstIT {
             // And the stored events are exactly the acknowledged passes
             Set<String> stored = new HashSet<>();
             int rows;
-            try (Connection db = DriverManager.getConnection(jdbcUrl, "sa", "");
+            try (Connection db = database.connect();
                  Statement sql = db.createStatement()) {
                 try (ResultSet rs = sql.executeQuery("SELECT dedupe_key FROM access_event")) {
                     while (rs.next()) {

@@ -3,7 +3,6 @@ package io.sophonsight.gateway.reliability;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -21,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.sophonsight.gateway.testkit.GatewayProcess;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * after the restart (none stays PENDING, none is given up).
  *
  * <p>The gateway's H2 database runs with {@code AUTO_SERVER=TRUE} so this test can read it while the gateway
- * runs (the same engine and files as the default, shared over a local socket). Sizes:
+ * runs (the same engine and files as the default, shared over a local socket); with {@code -Ppostgres} the
+ * gateway runs on a PostgreSQL schema of its own. Sizes:
  * {@code -Dreliability.kill.clients=4}, {@code -Dreliability.kill.acks-before-kill=300}.
  */
 class KillDuringPushLoadIT {
@@ -47,10 +48,10 @@ class KillDuringPushLoadIT {
         int acksBeforeKill = ReliabilityReport.size("reliability.kill.acks-before-kill", 300);
 
         // Given the packaged gateway on its embedded defaults, only the push receivers and the fan-out busy
+        // (with -Ppostgres on a PostgreSQL schema of its own; on H2 shared over AUTO_SERVER so the test can read it)
         GatewayProcess gateway = GatewayProcess.gateway("kill-during-push");
-        String jdbcUrl = gateway.sharedH2Url();
+        TestDatabase database = gateway.readableWhileRunning();
         gateway.env("GATEWAY_PUSH_KEY", KEY)
-                .env("GATEWAY_DB_URL", jdbcUrl)
                 // the compaction of the H2 file rewrites chunks all through the load: the kill may land mid-rewrite
                 .env("GATEWAY_H2_COMPACTION_INTERVAL", "1s")
                 .env("GATEWAY_H2_COMPACTION_TARGET_FILL_RATE", "100")
@@ -110,7 +111,7 @@ class KillDuringPushLoadIT {
             Duration restart = gateway.restart().awaitReady(Duration.ofSeconds(240));
 
             // Then the fan-out finishes the events acknowledged before the kill: none stays PENDING
-            try (Connection db = DriverManager.getConnection(jdbcUrl, "sa", "")) {
+            try (Connection db = database.connect()) {
                 await("fan-out after the restart").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                         .until(() -> count(db, "SELECT COUNT(*) FROM access_event WHERE fanout_status = 'PENDING'") == 0);
             }
@@ -121,7 +122,7 @@ class KillDuringPushLoadIT {
             Map<String, Integer> rows = new HashMap<>();
             int dead;
             int events;
-            try (Connection db = DriverManager.getConnection(jdbcUrl, "sa", "");
+            try (Connection db = database.connect();
                  Statement sql = db.createStatement();
                  ResultSet rs = sql.executeQuery("SELECT person_id, pass_time FROM access_record WHERE box_id = 'BOX-KILL'")) {
                 while (rs.next()) {

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.GatewayApplication;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.push.PushKey;
+import io.sophonsight.gateway.testkit.OwnContextBroker;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -25,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -47,6 +50,8 @@ import static org.awaitility.Awaitility.await;
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+// its broker without MBeans, so the shared broker's stay in JMX
+@Import(OwnContextBroker.class)
 class ReadOnlyPhotoFolderTest {
 
     private static final Path OWN_DATA_DIR = GatewayTestSupport.freshFolder("read-only-photos");
@@ -59,6 +64,8 @@ class ReadOnlyPhotoFolderTest {
         registry.add("simulator.port", () -> "0");
         registry.add("sophonsight.base-url", () -> "http://localhost:${local.simulator.port}");
         registry.add("gateway.data-dir", OWN_DATA_DIR::toString);
+        // the gateway's own database: H2 under that folder, or with -Ppostgres a PostgreSQL schema of its own
+        TestDatabase.fresh("read_only_photos").registerAsGatewayDatabase(registry);
         GatewayTestSupport.quietSchedulesAndFastRetries(registry);
         registry.add("camel.main.name", () -> "sophonsight-gateway-read-only-photos");
         registry.add("camel.main.jmx-enabled", () -> "false");

@@ -20,6 +20,8 @@ import io.sophonsight.gateway.events.AccessRecordPoller;
 import io.sophonsight.gateway.simulator.SimulatorPusher;
 import io.sophonsight.gateway.simulator.SimulatorState;
 import io.sophonsight.gateway.simulator.SophonSightSimulator;
+import io.sophonsight.gateway.testkit.OwnContextBroker;
+import io.sophonsight.gateway.testkit.TestDatabase;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @CamelSpringBootTest
 @SpringBootTest(classes = GatewayApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+// its broker without MBeans, so the shared broker's stay in JMX
+@Import(OwnContextBroker.class)
 class PrefixedBaseUrlTest {
 
     private static final String PREFIX = "/sophonsight/platform";
@@ -56,6 +61,8 @@ class PrefixedBaseUrlTest {
     static void prefixedPlatform(DynamicPropertyRegistry registry) {
         GatewayTestSupport.quietSchedulesAndFastRetries(registry);
         registry.add("gateway.data-dir", DATA_DIR::toString);
+        // the gateway's own database: H2 under that folder, or with -Ppostgres a PostgreSQL schema of its own
+        TestDatabase.fresh("prefixed_base_url").registerAsGatewayDatabase(registry);
         // a context of its own next to the shared one: its own CamelContext name, no MBeans, its own broker id
         registry.add("camel.main.name", () -> "sophonsight-gateway-prefixed-base-url");
         registry.add("camel.main.jmx-enabled", () -> "false");

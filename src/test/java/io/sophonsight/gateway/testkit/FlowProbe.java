@@ -57,7 +57,7 @@ public final class FlowProbe {
     private final JmsTemplate jms;
     private final Path dataDir;
     private final Map<String, String> queues;
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private Duration timeout = Duration.ofSeconds(10);
 
     /**
@@ -120,7 +120,7 @@ public final class FlowProbe {
      */
     public Landing replay(String json) {
         long passTime = PASS_TIME.addAndGet(1000);
-        String body = freshPass(json, passTime);
+        String body = asNewPass(json, passTime);
         HttpResponse<String> answer = post(body);
         if (answer.statusCode() != 200 || !answer.body().contains("SUCCESS")) {
             throw new AssertionError("the receiver refused the push: HTTP " + answer.statusCode() + " " + answer.body());
@@ -139,9 +139,13 @@ public final class FlowProbe {
         return post(json);
     }
 
-    private String freshPass(String json, long passTime) {
+    /**
+     * {@code json} (either form) as a new pass at {@code passTime}: its pass time replaced, its photo id made
+     * unique, so it is stored as an event of its own even if another test pushed the same sample.
+     */
+    public static String asNewPass(String json, long passTime) {
         try {
-            ObjectNode node = (ObjectNode) mapper.readTree(json);
+            ObjectNode node = (ObjectNode) JSON.readTree(json);
             boolean timed = false;
             for (String field : List.of("crossTime", "timestamp")) {
                 if (node.has(field)) {
@@ -155,7 +159,7 @@ public final class FlowProbe {
             if (node.hasNonNull("photoId") && !node.get("photoId").asText().isBlank()) {
                 node.put("photoId", node.get("photoId").asText() + "-" + passTime);
             }
-            return mapper.writeValueAsString(node);
+            return JSON.writeValueAsString(node);
         } catch (IOException e) {
             throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
         }

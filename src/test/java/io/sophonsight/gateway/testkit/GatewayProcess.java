@@ -50,6 +50,7 @@ public final class GatewayProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private TestDatabase database;
     private int managementPort = -1;
     private Path workingDirectory = Path.of("").toAbsolutePath();
     private Process process;
@@ -66,7 +67,8 @@ public final class GatewayProcess implements AutoCloseable {
     /**
      * A gateway on its embedded defaults, with free ports and its own data folder. The built-in simulator is
      * on unless the test points {@code SOPHONSIGHT_BASE_URL} elsewhere and sets {@code SIMULATOR_ENABLED=false}.
-     * The management port (actuator) and Jolokia get free ports too, so replicas never clash.
+     * The management port (actuator) and Jolokia get free ports too, so replicas never clash. Its own database
+     * is the H2 file in its data folder, or with {@code -Ppostgres} a PostgreSQL schema of its own ({@link #database()}).
      */
     public static GatewayProcess gateway(String name) {
         int port = freePort();
@@ -77,6 +79,10 @@ public final class GatewayProcess implements AutoCloseable {
                 .env("SIMULATOR_PORT", Integer.toString(freePort()))
                 .env("JOLOKIA_PORT", Integer.toString(freePort()))
                 .env("GATEWAY_DATA_DIR", gateway.dataDir.toString());
+        gateway.database = TestDatabase.h2File(gateway.dataDir.resolve("db/gateway"), "");
+        if (TestDatabase.onPostgres()) {
+            gateway.database(TestDatabase.fresh(name));
+        }
         return gateway;
     }
 
@@ -124,12 +130,16 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     /**
-     * The embedded H2 database of this gateway's data folder, as {@code GATEWAY_DB_URL}, with {@code AUTO_SERVER=TRUE}
-     * so a test can read it with this same URL while the gateway runs (the same engine and files as the default).
+     * The gateway's own database, readable by the test while the process runs: with {@code -Ppostgres} its
+     * PostgreSQL schema; on H2 the file of its data folder, switched to {@code AUTO_SERVER=TRUE} (the same engine
+     * and files as the default, shared over a local socket). Call it before {@link #start()}.
      */
-    public String sharedH2Url() {
-        return "jdbc:h2:file:" + dataDir.resolve("db/gateway")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;RETENTION_TIME=5000;AUTO_SERVER=TRUE";
+    public TestDatabase readableWhileRunning() {
+        if (!database.isPostgres()) {
+            // the default URL's RETENTION_TIME too, so the test runs the engine settings the gateway ships with
+            database(TestDatabase.h2File(dataDir.resolve("db/gateway"), "RETENTION_TIME=5000;AUTO_SERVER=TRUE"));
+        }
+        return database;
     }
 
     public GatewayProcess env(String key, String value) {
@@ -144,6 +154,22 @@ public final class GatewayProcess implements AutoCloseable {
     public GatewayProcess workingDirectory(Path folder) {
         this.workingDirectory = folder.toAbsolutePath();
         return this;
+    }
+
+    /**
+     * Puts the gateway's own database elsewhere ({@code GATEWAY_DB_*}), e.g. one schema shared by two replicas, or
+     * the H2 file with {@code AUTO_SERVER=TRUE} so the test can read it while the process runs. A PostgreSQL schema
+     * is created when the process starts.
+     */
+    public GatewayProcess database(TestDatabase database) {
+        this.database = database;
+        database.gatewayEnvironment().forEach(this::env);
+        return this;
+    }
+
+    /** The gateway's own database, to read what the process stored (an H2 file only while the process is stopped). */
+    public TestDatabase database() {
+        return database;
     }
 
     public GatewayProcess jvmOption(String option) {
@@ -167,6 +193,9 @@ public final class GatewayProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        if (database != null) {
+            database.create();
+        }
         try {
             startedAt = Instant.now();
             process = builder.start();
