@@ -40,6 +40,21 @@ public final class BenchMetrics {
         System.out.println("BENCH " + line.strip());
     }
 
+    /** Where the benchmarks append their progress lines, read by bench/run.sh while a part runs (surefire holds stdout until the end). */
+    public static final Path PROGRESS = Path.of("target", "bench", "progress.log");
+
+    /** A progress line ("step: ..."): printed, and appended to {@link #PROGRESS}. */
+    public static void progress(String line) {
+        System.out.println(line);
+        try {
+            Files.createDirectories(PROGRESS.toAbsolutePath().getParent());
+            Files.writeString(PROGRESS, line + System.lineSeparator(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every metric in {@code file} by key, in the order first recorded; empty when the file does not exist. */
     public static Map<String, Metric> read(Path file) throws IOException {
         Map<String, Metric> metrics = new LinkedHashMap<>();

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,6 +74,9 @@ class PushIngestBenchmark extends PushTestSupport {
     @Autowired
     private io.micrometer.core.instrument.MeterRegistry registry;
 
+    @org.springframework.beans.factory.annotation.Value("${push.store.max-batch}")
+    private int storeMaxBatch;
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
 
@@ -124,13 +126,49 @@ class PushIngestBenchmark extends PushTestSupport {
         } finally {
             baseline.stop(0);
         }
-        String report = report(results, warmUps);
-        Path out = Path.of("target", "bench", "push-benchmark.md");
+        String database = databaseName();
+        String report = "Database: " + database + "\n\n" + report(results, warmUps);
+        recordRatios(database, results);
+        Path out = Path.of("target", "bench", database.equals("h2") ? "push-benchmark.md" : "push-benchmark-" + database + ".md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println(report);
         assertThat(results).allMatch(r -> r.errors() == 0);
         assertThat(results).as("every acknowledged event a new row").allMatch(r -> r.workCheck().valid());
+    }
+
+    /** h2 or postgresql: the database the gateway and the baseline share in this run. */
+    private String databaseName() throws java.sql.SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The figures issue 16 sets targets on, per database: the gateway's small-event ingest as a share of the
+     * group-committing baseline's (target >= 0.7) and its CPU per event as a multiple of the baseline's
+     * (target <= 1.5), for the fan-out paused (the acknowledged ingest alone) and running (as in production).
+     */
+    private static void recordRatios(String database, List<Result> results) {
+        Result base = results.stream().filter(r -> r.scenario().startsWith("small events,") && r.target().equals("baseline"))
+                .findFirst().orElse(null);
+        if (base == null) {
+            return;
+        }
+        String prefix = "push." + database + ".";
+        BenchMetrics.record(prefix + "baseline.rate", "Push ingest, " + database + ": group-committing baseline",
+                base.eventsPerSecond(), "events/s", String.format(Locale.ROOT, "%.2f CPU ms per event", base.cpuMsPerEvent()));
+        for (Result r : results) {
+            if (!r.scenario().startsWith("small events,") || r.ratio() == null) {
+                continue;
+            }
+            String which = r.target().contains("paused") ? "paused" : "running";
+            BenchMetrics.record(prefix + which + ".ratio", "Push ingest, " + database + ", " + r.target() + " / baseline",
+                    r.ratio(), "x", String.format(Locale.ROOT, "%.0f vs %.0f events/s", r.eventsPerSecond(), base.eventsPerSecond()));
+            BenchMetrics.record(prefix + which + ".cpu", "Push CPU per event, " + database + ", " + r.target() + " / baseline",
+                    r.cpuMsPerEvent() / base.cpuMsPerEvent(), "x",
+                    String.format(Locale.ROOT, "%.2f vs %.2f ms per event", r.cpuMsPerEvent(), base.cpuMsPerEvent()));
+        }
     }
 
     /** Warm-up rounds the JIT needed (compilation time per round, ms), for the report. */
@@ -150,6 +188,7 @@ class PushIngestBenchmark extends PushTestSupport {
         int maxRounds = Integer.getInteger("bench.max-warmup-rounds", 20);
         List<Long> perRound = new ArrayList<>();
         for (int round = 0; round < maxRounds; round++) {
+            BenchMetrics.progress("step: JIT warm-up round " + (round + 1) + " (until a round compiles < " + quietMs + " ms)");
             long before = jit.getTotalCompilationTime();
             for (String url : urls) {
                 load.run(url);
@@ -194,6 +233,7 @@ class PushIngestBenchmark extends PushTestSupport {
      */
     private List<Result> compare(String scenario, String baselineUrl, String gatewayUrl, Load load, boolean warmUp)
             throws Exception {
+        BenchMetrics.progress("step: " + scenario);
         if (warmUp) {
             load.send(baselineUrl, new Tally(), WARM_UP);
             load.send(gatewayUrl, new Tally(), WARM_UP);
@@ -334,7 +374,11 @@ class PushIngestBenchmark extends PushTestSupport {
                 baseline == null || commits == 0 ? null : rows / commits, sent, newRows);
     }
 
-    /** The baseline: JDK HTTP server, the same JSON parse, one committed insert into the same database. */
+    /**
+     * The baseline: JDK HTTP server, the same JSON parse, one insert into the same database, committed with the
+     * same group commit as the gateway's store step ({@link BaselineGroupCommit}, the same push.store.max-batch):
+     * each request is answered after the transaction holding its row is committed.
+     */
     private HttpServer startBaseline() throws IOException {
         try (Connection c = dataSource.getConnection()) {
             c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_baseline (id BIGINT GENERATED BY DEFAULT AS "
@@ -343,6 +387,8 @@ class PushIngestBenchmark extends PushTestSupport {
         } catch (Exception e) {
             throw new IOException(e);
         }
+        BaselineGroupCommit groupCommit = new BaselineGroupCommit(dataSource,
+                "INSERT INTO bench_baseline (dedupe_key, event_json) VALUES (?, ?)", storeMaxBatch);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         server.setExecutor(Executors.newFixedThreadPool(200));
         server.createContext("/baseline", exchange -> {
@@ -351,13 +397,8 @@ class PushIngestBenchmark extends PushTestSupport {
             try (InputStream in = exchange.getRequestBody()) {
                 byte[] body = in.readAllBytes();
                 JsonNode event = mapper.readTree(body);
-                try (Connection c = dataSource.getConnection();
-                     PreparedStatement insert = c.prepareStatement(
-                             "INSERT INTO bench_baseline (dedupe_key, event_json) VALUES (?, ?)")) {
-                    insert.setString(1, event.path("userId").asText() + "|" + event.path("crossTime").asText());
-                    insert.setString(2, new String(body, StandardCharsets.UTF_8));
-                    insert.executeUpdate();
-                }
+                groupCommit.insert(event.path("userId").asText() + "|" + event.path("crossTime").asText(),
+                        new String(body, StandardCharsets.UTF_8));
             } catch (Exception e) {
                 status = 500;
                 reply = "{}".getBytes(StandardCharsets.UTF_8);

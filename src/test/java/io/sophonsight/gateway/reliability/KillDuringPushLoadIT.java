@@ -52,6 +52,9 @@ class KillDuringPushLoadIT {
         GatewayProcess gateway = GatewayProcess.gateway("kill-during-push");
         TestDatabase database = gateway.readableWhileRunning();
         gateway.env("GATEWAY_PUSH_KEY", KEY)
+                // the compaction of the H2 file rewrites chunks all through the load: the kill may land mid-rewrite
+                .env("GATEWAY_H2_COMPACTION_INTERVAL", "1s")
+                .env("GATEWAY_H2_COMPACTION_TARGET_FILL_RATE", "100")
                 .withoutSchedules();
         try (gateway) {
             Duration firstStart = gateway.start().awaitReady(Duration.ofSeconds(240));

@@ -136,7 +136,8 @@ public final class GatewayProcess implements AutoCloseable {
      */
     public TestDatabase readableWhileRunning() {
         if (!database.isPostgres()) {
-            database(TestDatabase.h2File(dataDir.resolve("db/gateway"), "AUTO_SERVER=TRUE"));
+            // the default URL's RETENTION_TIME too, so the test runs the engine settings the gateway ships with
+            database(TestDatabase.h2File(dataDir.resolve("db/gateway"), "RETENTION_TIME=5000;AUTO_SERVER=TRUE"));
         }
         return database;
     }
