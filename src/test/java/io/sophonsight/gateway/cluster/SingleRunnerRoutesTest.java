@@ -47,6 +47,7 @@ class SingleRunnerRoutesTest extends GatewayTestSupport {
                 "access-record-poll-visitor-schedule",   // quartz
                 "data-retention-schedule",               // quartz
                 "device-inventory-schedule",             // quartz
+                "embedded-database-compaction",          // timer (does nothing but on an embedded H2 file)
                 "hr-sync-first-run",                     // timer
                 "hr-sync-incremental-schedule",          // quartz
                 "hr-sync-full-schedule",                 // quartz
