@@ -31,17 +31,19 @@ public class ConsoleLoginModule implements LoginModule {
 
     private Subject subject;
     private CallbackHandler handler;
+    private List<ConsoleSettings> candidates = List.of();
     private ConsoleSettings settings;
     private String name;
     private final List<Principal> principals = new ArrayList<>();
 
     /**
      * Makes this module answer the console's realm. JAAS has one configuration per JVM: other realms keep being
-     * answered by the configuration that was there before; a second gateway context in the same JVM (tests) with
-     * the same realm name replaces the first one's credentials.
+     * answered by the configuration that was there before. A gateway process has one context, so one set of
+     * credentials; several gateway contexts in one JVM (tests) each add theirs instead of replacing the others', and a
+     * login is accepted by the first whose user and password digest match ({@link ConsoleSettings#accepts}).
      */
     static synchronized void install(String realm, ConsoleSettings settings) {
-        ConsoleRealm.REALMS.put(realm, settings);
+        ConsoleRealm.REALMS.computeIfAbsent(realm, r -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(settings);
         Configuration current;
         try {
             current = Configuration.getConfiguration();
@@ -57,7 +59,9 @@ public class ConsoleLoginModule implements LoginModule {
     public void initialize(Subject subject, CallbackHandler callbackHandler, Map<String, ?> sharedState, Map<String, ?> options) {
         this.subject = subject;
         this.handler = callbackHandler;
-        this.settings = (ConsoleSettings) options.get(SETTINGS);
+        @SuppressWarnings("unchecked")
+        List<ConsoleSettings> installed = (List<ConsoleSettings>) options.get(SETTINGS);
+        this.candidates = installed == null ? List.of() : installed;
     }
 
     @Override
@@ -70,9 +74,8 @@ public class ConsoleLoginModule implements LoginModule {
             throw new LoginException("console login needs a user and a password: " + e.getMessage());
         }
         try {
-            if (settings == null || !settings.accepts(user.getName(), password.getPassword())) {
-                throw new FailedLoginException("wrong console user or password");
-            }
+            settings = candidates.stream().filter(c -> c.accepts(user.getName(), password.getPassword())).findFirst()
+                    .orElseThrow(() -> new FailedLoginException("wrong console user or password"));
         } finally {
             password.clearPassword();
         }
@@ -110,7 +113,7 @@ public class ConsoleLoginModule implements LoginModule {
     /** The JAAS configuration: the console's realms, and every other realm as before. */
     static final class ConsoleRealm extends Configuration {
 
-        static final Map<String, ConsoleSettings> REALMS = new java.util.concurrent.ConcurrentHashMap<>();
+        static final Map<String, List<ConsoleSettings>> REALMS = new java.util.concurrent.ConcurrentHashMap<>();
 
         private final Configuration others;
 
@@ -120,7 +123,7 @@ public class ConsoleLoginModule implements LoginModule {
 
         @Override
         public AppConfigurationEntry[] getAppConfigurationEntry(String name) {
-            ConsoleSettings settings = REALMS.get(name);
+            List<ConsoleSettings> settings = REALMS.get(name);
             if (settings != null) {
                 return new AppConfigurationEntry[] {new AppConfigurationEntry(ConsoleLoginModule.class.getName(),
                         AppConfigurationEntry.LoginModuleControlFlag.REQUISITE, Map.of(SETTINGS, settings))};
