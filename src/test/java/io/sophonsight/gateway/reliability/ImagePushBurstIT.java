@@ -142,7 +142,7 @@ class ImagePushBurstIT {
             await("the burst").atMost(Duration.ofSeconds(seconds + 240L)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 long probeStart = System.nanoTime();
                 try {
-                    int status = gateway.get("/actuator/health/readiness").statusCode();
+                    int status = gateway.management("/actuator/health/readiness").statusCode();
                     if (status != 200) {
                         notReady.add("HTTP " + status);
                     }
@@ -160,7 +160,7 @@ class ImagePushBurstIT {
 
             // Then the process is alive and ready, never out of memory
             assertThat(gateway.isAlive()).as("gateway alive after the burst:\n" + gateway.logTail()).isTrue();
-            assertThat(gateway.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+            assertThat(gateway.management("/actuator/health/readiness").statusCode()).isEqualTo(200);
             assertThat(notReady).as("readiness probes that failed during the burst").isEmpty();
             assertThat(Files.readString(gateway.logFile())).doesNotContain("OutOfMemoryError");
             // And every answer was 200 SUCCESS or 503 with Retry-After
@@ -262,7 +262,7 @@ class ImagePushBurstIT {
     /** The gateway's Prometheus samples (name with labels -> value). */
     private static Map<String, Double> metrics(GatewayProcess gateway) throws IOException {
         Map<String, Double> samples = new java.util.HashMap<>();
-        for (String line : gateway.get("/actuator/prometheus").body().split("\n")) {
+        for (String line : gateway.management("/actuator/prometheus").body().split("\n")) {
             if (line.startsWith("gateway_push_")) {
                 int space = line.lastIndexOf(' ');
                 samples.put(line.substring(0, space).replace(",}", "}"), Double.parseDouble(line.substring(space + 1)));
