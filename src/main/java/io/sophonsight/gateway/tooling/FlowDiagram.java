@@ -125,7 +125,7 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = resolve(context, definition.getInput().getEndpointUri());
+                String uri = resolve(context, templated(definition, definition.getInput().getEndpointUri()));
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
@@ -133,6 +133,7 @@ public final class FlowDiagram {
                 definitions.computeIfAbsent(name, n -> new ArrayList<>()).add(definition);
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(definition, found);
+                found.replaceAll(call -> new Call(templated(definition, call.uri()), call.how()));
                 contexts.put(definition.getId(), context);
                 calls.put(definition.getId(), found);
                 if (definition.getRouteConfigurationId() != null) {
@@ -174,6 +175,18 @@ public final class FlowDiagram {
         }
     }
 
+    /** {@code text} with the {{parameters}} of a route made from a routeTemplate replaced by its templatedRoute's values. */
+    private static String templated(RouteDefinition definition, String text) {
+        Map<String, Object> parameters = definition.getTemplateParameters();
+        if (parameters == null || text == null) {
+            return text;
+        }
+        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return text;
+    }
+
     private static String resolve(DefaultCamelContext context, String uri) {
         try {
             return context.resolvePropertyPlaceholders(uri);
@@ -183,12 +196,13 @@ public final class FlowDiagram {
     }
 
     /**
-     * Beans that run configured SQL themselves instead of through a {@code sql:} step (bean name -> the
-     * application.yaml keys of their statements), drawn as if they were sql: steps.
+     * Beans that run SQL themselves instead of through a {@code sql:} step (bean name -> the sql: URIs of their
+     * statements), drawn as if they were sql: steps.
      */
     private static final Map<String, List<String>> BEANS_RUNNING_SQL = Map.of(
             // group commit of the store step (AccessEventWriter)
-            "accessEventWriter", List.of("push.sql.insert-event-images", "push.sql.insert-event"));
+            "accessEventWriter", List.of("sql:classpath:sql/access-event-store/insert-event-images.sql",
+                    "sql:classpath:sql/access-event-store/insert-event.sql"));
 
     /** The endpoints a route (or route configuration) sends to, from every step reachable in its model. */
     private static void collectEndpoints(Object root, List<Call> calls) {
@@ -196,8 +210,10 @@ public final class FlowDiagram {
             if (node instanceof FromDefinition) {
                 return; // what starts the route, not where it sends
             }
-            if (node instanceof org.apache.camel.model.BeanDefinition bean && BEANS_RUNNING_SQL.containsKey(bean.getRef())) {
-                BEANS_RUNNING_SQL.get(bean.getRef()).forEach(key -> calls.add(new Call("sql:{{" + key + "}}", "to")));
+            String beanRef = node instanceof org.apache.camel.model.BeanDefinition bean ? bean.getRef()
+                    : node instanceof org.apache.camel.model.language.MethodCallExpression method ? method.getRef() : null;
+            if (beanRef != null && BEANS_RUNNING_SQL.containsKey(beanRef)) {
+                BEANS_RUNNING_SQL.get(beanRef).forEach(uri -> calls.add(new Call(uri, "to")));
             } else if (node instanceof WireTapDefinition<?> tap) {
                 calls.add(new Call(tap.getUri(), "wireTap"));
             } else if (node instanceof ToDynamicDefinition dynamic) {
@@ -288,6 +304,9 @@ public final class FlowDiagram {
             options = query(tail.group(1));
             body = body.substring(0, tail.start());
         }
+        if (body.startsWith("classpath:")) {
+            body = classpathStatement(body.substring("classpath:".length()));
+        }
         Matcher statement = SQL_TABLE.matcher(body);
         if (!statement.find()) {
             return null;
@@ -301,6 +320,19 @@ public final class FlowDiagram {
         String edgeLabel = label != null ? label : verb.toLowerCase(Locale.ROOT);
         edges.add(outgoing ? new Edge(node(routeId), id, edgeLabel, label != null) : new Edge(id, node(routeId), edgeLabel, false));
         return id;
+    }
+
+    /** A statement file a sql: step names ({@code sql:classpath:sql/<flow>/<name>.sql}), without its comment lines. */
+    private static String classpathStatement(String path) {
+        try (var in = FlowDiagram.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                return "";
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.trim().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
     }
 
     private Set<String> upstream(String routeId) {

@@ -229,11 +229,28 @@ public final class FlowValidator {
                 problems.add(new Problem(file, line, "empty routeConfigurationId"));
             }
         }
-        if (route.getInput() != null) {
-            checkEndpoint(context, file, line, route.getInput().getEndpointUri());
+        // a route made from a routeTemplate: its {{parameters}} are the templatedRoute's values, not application.yaml keys
+        templateParameters = route.getTemplateParameters() == null ? Map.of() : route.getTemplateParameters();
+        try {
+            if (route.getInput() != null) {
+                checkEndpoint(context, file, line, route.getInput().getEndpointUri());
+            }
+            walk(context, file, route);
+        } finally {
+            templateParameters = Map.of();
         }
-        walk(context, file, route);
     }
+
+    /** {@code text} with the {{parameters}} of the route being validated replaced by its templatedRoute's values. */
+    private String templated(String text) {
+        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
+            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return text;
+    }
+
+    /** The template parameters of the route being validated (none for a plain route). */
+    private Map<String, Object> templateParameters = Map.of();
 
     /** Visits every definition reachable through getters, checking URIs, placeholders, beans and expressions. */
     private void walk(DefaultCamelContext context, String file, Object root) {
@@ -246,7 +263,7 @@ public final class FlowValidator {
                     checkEndpoint(context, file, line, endpoint.getEndpointUri());
                 }
                 if (node instanceof BeanDefinition bean && bean.getRef() != null) {
-                    checkBean(file, line, bean.getRef());
+                    checkBean(file, line, templated(bean.getRef()));
                 }
                 if (node instanceof ExpressionDefinition expression) {
                     checkExpression(context, file, line, expression);
@@ -281,9 +298,9 @@ public final class FlowValidator {
         if (!checkPlaceholders(file, line, uri)) {
             return;
         }
-        String resolved;
+        String resolved = templated(uri);
         try {
-            resolved = context.resolvePropertyPlaceholders(uri);
+            resolved = context.resolvePropertyPlaceholders(resolved);
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "cannot resolve '" + uri + "': " + e.getMessage()));
             return;
@@ -341,7 +358,7 @@ public final class FlowValidator {
         while (matcher.find()) {
             String key = matcher.group(1).trim();
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
-            if (!hasDefault && lookup(key).isEmpty()) {
+            if (!hasDefault && !templateParameters.containsKey(key) && lookup(key).isEmpty()) {
                 problems.add(new Problem(file, line, "placeholder {{" + key + "}} is not defined in application.yaml"
                         + nearest(key, keys())));
                 ok = false;
