@@ -127,7 +127,13 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = resolve(context, definition.getInput().getEndpointUri());
+                String uri = definition.getInput().getEndpointUri();
+                if (definition.getTemplateParameters() != null) { // a templatedRoute: its parameters first
+                    for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
+                        uri = uri.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+                    }
+                }
+                uri = resolve(context, uri);
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
