@@ -55,7 +55,7 @@ public final class FlowDiagram {
     public static final String TABLE_END = "<!-- route-table:end -->";
 
     private static final Pattern SQL_TABLE = Pattern.compile(
-            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
+            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(MERGE)\\s+INTO|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SQL_OPTIONS = Pattern.compile("\\?(\\w+=\\S*(?:&\\w+=\\S*)*)$");
     private static final String SOPHONSIGHT = "sophonsight";
@@ -177,13 +177,12 @@ public final class FlowDiagram {
         }
     }
 
-    /** {@code text} with the {{parameters}} of a route made from a routeTemplate replaced by its templatedRoute's values. */
+    /** {@code text} with the {{parameters}} of a templatedRoute replaced by their values (a plain route: as is). */
     private static String templated(RouteDefinition definition, String text) {
-        Map<String, Object> parameters = definition.getTemplateParameters();
-        if (parameters == null || text == null) {
+        if (definition.getTemplateParameters() == null || text == null) {
             return text;
         }
-        for (Map.Entry<String, Object> parameter : parameters.entrySet()) {
+        for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
             text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
         }
         return text;
@@ -198,8 +197,8 @@ public final class FlowDiagram {
     }
 
     /**
-     * Beans that run SQL themselves instead of through a {@code sql:} step (bean name -> the sql: URIs of their
-     * statements), drawn as if they were sql: steps.
+     * Beans that run SQL themselves instead of through a {@code sql:} step (bean name -> the sql: URIs of
+     * their statement files), drawn as if they were sql: steps.
      */
     private static final Map<String, List<String>> BEANS_RUNNING_SQL = Map.of(
             // group commit of the store step (AccessEventWriter)
@@ -307,15 +306,17 @@ public final class FlowDiagram {
             body = body.substring(0, tail.start());
         }
         if (body.startsWith("classpath:")) {
-            body = classpathStatement(body.substring("classpath:".length()));
+            body = sqlFile(body.substring("classpath:".length()));
         }
         Matcher statement = SQL_TABLE.matcher(body);
         if (!statement.find()) {
             return null;
         }
-        String verb = statement.group(1) != null ? statement.group(1) : statement.group(2) != null ? statement.group(2)
-                : statement.group(3) != null ? statement.group(3) : statement.group(4);
-        String name = statement.group(5).toLowerCase(Locale.ROOT);
+        String verb = null;
+        for (int group = 1; verb == null && group <= 5; group++) {
+            verb = statement.group(group);
+        }
+        String name = statement.group(6).toLowerCase(Locale.ROOT);
         boolean hr = String.valueOf(options.get("dataSource")).contains("hrDataSource");
         String id = (hr ? "hr_" : "t_") + sanitize(name);
         places.put(id, new Place(id, hr ? "HR database" : "gateway database", "[(\"%s\")]", name));
@@ -324,15 +325,12 @@ public final class FlowDiagram {
         return id;
     }
 
-    /** A statement file a sql: step names ({@code sql:classpath:sql/<flow>/<name>.sql}), without its comment lines. */
-    private static String classpathStatement(String path) {
-        try (var in = FlowDiagram.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                return "";
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.trim().startsWith("--")).collect(java.util.stream.Collectors.joining("\n"));
-        } catch (java.io.IOException e) {
+    /** The statement of a {@code sql:classpath:} file (src/main/resources), without its {@code --} comment lines. */
+    private static String sqlFile(String path) {
+        try {
+            return Files.readAllLines(Path.of("src/main/resources", path), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
+        } catch (IOException e) {
             return "";
         }
     }

@@ -212,6 +212,16 @@ public final class FlowValidator {
     }
 
     private void validateRoute(DefaultCamelContext context, String file, RouteDefinition route, Set<String> routeIds) {
+        // a route made from a routeTemplate: the template's {{parameters}} are defined by its templatedRoute
+        templateParameters = route.getTemplateParameters() == null ? Map.of() : Map.copyOf(route.getTemplateParameters());
+        try {
+            validateRouteModel(context, file, route, routeIds);
+        } finally {
+            templateParameters = Map.of();
+        }
+    }
+
+    private void validateRouteModel(DefaultCamelContext context, String file, RouteDefinition route, Set<String> routeIds) {
         int line = route.getLineNumber();
         if (!route.hasCustomIdAssigned()) {
             problems.add(new Problem(file, line, "route has no explicit id: JMX, health and AdviceWith key on it"));
@@ -229,28 +239,11 @@ public final class FlowValidator {
                 problems.add(new Problem(file, line, "empty routeConfigurationId"));
             }
         }
-        // a route made from a routeTemplate: its {{parameters}} are the templatedRoute's values, not application.yaml keys
-        templateParameters = route.getTemplateParameters() == null ? Map.of() : route.getTemplateParameters();
-        try {
-            if (route.getInput() != null) {
-                checkEndpoint(context, file, line, route.getInput().getEndpointUri());
-            }
-            walk(context, file, route);
-        } finally {
-            templateParameters = Map.of();
+        if (route.getInput() != null) {
+            checkEndpoint(context, file, line, route.getInput().getEndpointUri());
         }
+        walk(context, file, route);
     }
-
-    /** {@code text} with the {{parameters}} of the route being validated replaced by its templatedRoute's values. */
-    private String templated(String text) {
-        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
-            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
-        }
-        return text;
-    }
-
-    /** The template parameters of the route being validated (none for a plain route). */
-    private Map<String, Object> templateParameters = Map.of();
 
     /** Visits every definition reachable through getters, checking URIs, placeholders, beans and expressions. */
     private void walk(DefaultCamelContext context, String file, Object root) {
@@ -263,7 +256,7 @@ public final class FlowValidator {
                     checkEndpoint(context, file, line, endpoint.getEndpointUri());
                 }
                 if (node instanceof BeanDefinition bean && bean.getRef() != null) {
-                    checkBean(file, line, templated(bean.getRef()));
+                    checkBean(file, line, withTemplateParameters(bean.getRef()));
                 }
                 if (node instanceof ExpressionDefinition expression) {
                     checkExpression(context, file, line, expression);
@@ -298,9 +291,9 @@ public final class FlowValidator {
         if (!checkPlaceholders(file, line, uri)) {
             return;
         }
-        String resolved = templated(uri);
+        String resolved;
         try {
-            resolved = context.resolvePropertyPlaceholders(resolved);
+            resolved = context.resolvePropertyPlaceholders(withTemplateParameters(uri));
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "cannot resolve '" + uri + "': " + e.getMessage()));
             return;
@@ -351,14 +344,28 @@ public final class FlowValidator {
         return names;
     }
 
+    /** The parameter names of the templated route being validated (their {{placeholders}} are not configuration keys). */
+    private Map<String, Object> templateParameters = Map.of();
+
+    /** {@code text} with the {{parameters}} of the templated route being validated replaced by their values. */
+    private String withTemplateParameters(String text) {
+        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
+            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return text;
+    }
+
     /** Camel {@code {{key}}} placeholders must resolve from application.yaml or the environment. */
     private boolean checkPlaceholders(String file, int line, String text) {
         boolean ok = true;
         Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
         while (matcher.find()) {
             String key = matcher.group(1).trim();
+            if (templateParameters.containsKey(key)) {
+                continue;
+            }
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
-            if (!hasDefault && !templateParameters.containsKey(key) && lookup(key).isEmpty()) {
+            if (!hasDefault && lookup(key).isEmpty()) {
                 problems.add(new Problem(file, line, "placeholder {{" + key + "}} is not defined in application.yaml"
                         + nearest(key, keys())));
                 ok = false;
