@@ -209,7 +209,7 @@ public class VisitorRegistrationLifecycle {
     }
 
     /** Why a registration is UNCERTAIN, in words an operator can act on ({@code cause}: the lost answer's failure). */
-    public String uncertainReason(String cause) {
+    private static String uncertainReason(String cause) {
         return truncate("visitor/add was sent but its answer was lost (" + cause + "): the platform may or may not hold "
                 + "the visitor, and sending it again could add a second one. Check the platform's visitor list, then "
                 + "resolve this registration as registered or to be sent again");
