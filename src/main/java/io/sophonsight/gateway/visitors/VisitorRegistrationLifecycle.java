@@ -123,7 +123,7 @@ public class VisitorRegistrationLifecycle {
         return String.valueOf(photoId);
     }
 
-    /** The business fields of visitor/add for a registration row, times as epoch-ms numbers (spec §3.3). */
+    /** The business fields of visitor/add for a registration row, times as epoch-ms numbers (docs/sophonsight-openapi.md §3.3). */
     public Map<String, Object> visitorFields(Map<String, Object> row, String photoId) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", row.get("name"));
