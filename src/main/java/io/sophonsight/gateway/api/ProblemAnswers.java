@@ -3,6 +3,7 @@ package io.sophonsight.gateway.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +24,8 @@ public class ProblemAnswers {
         problem.put("type", TYPE_PREFIX + kind);
         problem.put("title", title);
         problem.put("status", status);
-        problem.put("detail", detail);
+        // an exception's message may quote a platform URL with its access token
+        problem.put("detail", SophonSightToken.maskInText(detail));
         return problem;
     }
 

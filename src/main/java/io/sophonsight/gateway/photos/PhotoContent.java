@@ -8,9 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,11 +36,9 @@ public class PhotoContent {
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     static final List<String> TYPE_FIELDS = List.of("contentType", "mimeType", "photoType");
 
-    private final ObjectMapper mapper;
     private final String cacheControl;
 
-    public PhotoContent(ObjectMapper mapper, @Value("${photos.cache-control}") String cacheControl) {
-        this.mapper = mapper;
+    public PhotoContent(@Value("${photos.cache-control}") String cacheControl) {
         this.cacheControl = cacheControl;
     }
 
@@ -94,25 +89,6 @@ public class PhotoContent {
         message.setHeader("Cache-Control", cacheControl);
         message.setHeader("X-Content-Type-Options", "nosniff");
         message.setHeader("X-Photo-Cache", cache);
-    }
-
-    /**
-     * Camel step for a failure: a JSON answer {@code {"status", "error", "reason", "photoId"}} with
-     * the given HTTP status. The reason is the caught exception's message (tokens masked); the
-     * photoId is echoed only when it passed the allow-list.
-     */
-    public void errorReply(Exchange exchange, int status, String error) throws JsonProcessingException {
-        Message message = exchange.getMessage();
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", error);
-        body.put("reason", cause == null ? error : SophonSightToken.maskInText(cause.getMessage()));
-        body.put("photoId", cause instanceof InvalidPhotoIdException ? null : message.getHeader(PhotoCache.PHOTO_ID, String.class));
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsString(body));
     }
 
     static String contentType(byte[] photo, String declared, String photoId) {

@@ -134,7 +134,9 @@ final class FlowFiles {
             if (value instanceof String text) {
                 visitor.text(node, getter.getName(), text);
             } else if (value instanceof Collection<?> items) {
-                items.forEach(item -> walkIfModel(item, visitor, seen));
+                // a copy: some getters of the model add to the very lists being walked (REST verbs)
+                List.copyOf(items.stream().filter(java.util.Objects::nonNull).toList())
+                        .forEach(item -> walkIfModel(item, visitor, seen));
             } else {
                 walkIfModel(value, visitor, seen);
             }

@@ -28,7 +28,7 @@ class PhotoBeansTest {
     private static final Path FOLDER = GatewayTestSupport.freshFolder("photo-beans");
     private static final String PERMISSIVE = ".*";
 
-    private final PhotoContent content = new PhotoContent(new ObjectMapper(), "private, max-age=60");
+    private final PhotoContent content = new PhotoContent("private, max-age=60");
 
     private static Exchange exchange(String photoId, Object body) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
