@@ -20,6 +20,11 @@ public class ProblemAnswers {
 
     /** A problem of {@code kind} (e.g. {@code invalid-input}) answered with {@code status}. */
     public Map<String, Object> problem(String kind, int status, String title, String detail) {
+        return of(kind, status, title, detail);
+    }
+
+    /** The same for code outside the routes (the request guard refusing before any route runs). */
+    public static Map<String, Object> of(String kind, int status, String title, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", TYPE_PREFIX + kind);
         problem.put("title", title);

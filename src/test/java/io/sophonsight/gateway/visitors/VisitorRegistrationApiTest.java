@@ -499,7 +499,8 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
         // Then both are refused with 403 naming the admin key (gateway.api.admin-paths), before the route runs
         assertThat(registered.status()).isEqualTo(403);
         assertThat(resend.status()).isEqualTo(403);
-        assertThat((String) registered.body().get("error")).contains("needs the admin key");
+        assertThat(registered.body()).containsEntry("type", "urn:sophonsight-gateway:problem:forbidden");
+        assertThat((String) registered.body().get("detail")).contains("needs the admin key");
 
         // And nothing changed: still UNCERTAIN, visitor/add sent once
         assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
