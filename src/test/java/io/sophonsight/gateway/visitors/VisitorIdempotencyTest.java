@@ -93,17 +93,25 @@ class VisitorIdempotencyTest extends VisitorTestSupport {
     void secondRequestWithTheKeyWhileTheFirstIsBeingStoredGets409() throws Exception {
         // Given a REST step (with the API's error configuration) whose insert the unique key refuses, as it
         // refuses the second of two requests with one key at the same moment
-        String uri = "direct:idempotency-race-" + UUID.randomUUID();
+        // (a route of this test only, removed at the end: the context is shared with other test classes)
+        String routeId = "idempotency-race-" + UUID.randomUUID();
+        String uri = "direct:" + routeId;
         camelContext.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri).routeConfigurationId("rest-api")
+                from(uri).routeId(routeId).routeConfigurationId("rest-api")
                         .throwException(new DuplicateKeyException("visitor_registration_idempotency_key_uq"));
             }
         });
 
         // When a request runs into it
-        Exchange loser = producer.request(uri, exchange -> exchange.getMessage().setHeader("Idempotency-Key", "k"));
+        Exchange loser;
+        try {
+            loser = producer.request(uri, exchange -> exchange.getMessage().setHeader("Idempotency-Key", "k"));
+        } finally {
+            camelContext.getRouteController().stopRoute(routeId);
+            camelContext.removeRoute(routeId);
+        }
 
         // Then 409 as a problem: the client retries later and then gets the first request's registration
         assertThat(loser.getException()).isNull();
