@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.sophonsight.gateway.common.Text;
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.PagedReading;
 import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.slf4j.Logger;
@@ -170,7 +172,7 @@ public class DeviceInventoryPager {
         summary.put("devicesSkipped", pass.skipped);
         summary.put("devicesRemoved", removed);
         summary.put("reportedTotalSize", pass.reportedTotal);
-        summary.put("failureReason", reason == null ? null : truncate(reason, 2000));
+        summary.put("failureReason", FailureReason.text(reason, 2000));
         return summary;
     }
 
@@ -188,7 +190,7 @@ public class DeviceInventoryPager {
         row.put("locationId", id);
         row.put("nodeType", toInteger(fields.get("nodeType")));
         Object name = fields.get("nodeDesc");
-        row.put("name", name == null ? null : truncate(String.valueOf(name).trim(), 500));
+        row.put("name", name == null ? null : Text.truncate(String.valueOf(name).trim(), 500));
         Long created = epochMillis(toLong(fields.get("createTime")));
         row.put("createdAt", created == null ? null : new Timestamp(created));
         return row;
@@ -241,11 +243,7 @@ public class DeviceInventoryPager {
         return null;
     }
 
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max);
-    }
-
     private static String excerpt(Object value) {
-        return truncate(String.valueOf(value), 200);
+        return Text.truncate(String.valueOf(value), 200);
     }
 }

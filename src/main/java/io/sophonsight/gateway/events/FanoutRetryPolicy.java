@@ -1,11 +1,13 @@
 package io.sophonsight.gateway.events;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 
+import io.sophonsight.gateway.common.Backoff;
+import io.sophonsight.gateway.common.FailureReason;
 import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,41 +19,29 @@ import org.springframework.stereotype.Component;
 public class FanoutRetryPolicy {
 
     private final int maxAttempts;
-    private final long initialDelayMs;
-    private final double multiplier;
-    private final long maxDelayMs;
+    private final Backoff backoff;
 
     public FanoutRetryPolicy(@Value("${push.fanout.max-attempts}") int maxAttempts,
                              @Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
                              @Value("${push.fanout.backoff-multiplier}") double multiplier,
                              @Value("${push.fanout.max-delay-ms}") long maxDelayMs) {
         this.maxAttempts = Math.max(1, maxAttempts);
-        this.initialDelayMs = initialDelayMs;
-        this.multiplier = multiplier;
-        this.maxDelayMs = maxDelayMs;
+        this.backoff = new Backoff(Duration.ofMillis(initialDelayMs), multiplier, Duration.ofMillis(maxDelayMs));
     }
 
     public void onFailure(Exchange exchange) {
         Number previous = exchange.getProperty("FanoutPreviousAttempts", Number.class);
         int attempts = (previous == null ? 0 : previous.intValue()) + 1;
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String error = cause == null ? "unknown failure" : describe(cause);
+        String error = FailureReason.of(cause, 1900);
         exchange.getMessage().setHeader("FanoutAttempts", attempts);
         exchange.getMessage().setHeader("FanoutGiveUp", attempts >= maxAttempts);
         exchange.getMessage().setHeader("FanoutStatus", attempts >= maxAttempts ? "DEAD" : "PENDING");
         exchange.getMessage().setHeader("FanoutNextAttemptAt", Timestamp.from(Instant.now().plusMillis(delayAfter(attempts))));
-        exchange.getMessage().setHeader("FanoutError", error.length() > 1900 ? error.substring(0, 1900) + "…" : error);
-    }
-
-    /** The failure and, when a wrapper hides it (Spring's UncategorizedJmsException), its root cause. */
-    static String describe(Throwable cause) {
-        String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
-        return root == cause ? text : text + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        exchange.getMessage().setHeader("FanoutError", error);
     }
 
     long delayAfter(int attempts) {
-        double delay = initialDelayMs * Math.pow(multiplier, Math.max(0, attempts - 1));
-        return (long) Math.min(maxDelayMs, delay);
+        return backoff.after(attempts).toMillis();
     }
 }

@@ -3,6 +3,7 @@ package io.sophonsight.gateway.hr;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sophonsight.gateway.common.ImageType;
 import org.springframework.stereotype.Component;
 
 /** Builds the business fields of the platform calls (docs/sophonsight-openapi.md §3.1, §3.2) from the changes of a plan. */
@@ -21,7 +22,7 @@ public class HrPlatformRequests {
     /** {@code pic/upload}: the photo bytes (read for this person just now, checked by {@link HrPhotos}), as base64. */
     public Map<String, Object> photoUpload(HrChange.PersonUpsert person, byte[] bytes) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("photoName", person.getThirdId() + (HrPhotos.isPng(bytes) ? ".png" : ".jpg"));
+        fields.put("photoName", person.getThirdId() + "." + ImageType.sniff(bytes).extension()); // checked JPEG or PNG
         // the bytes themselves: Jackson writes a byte[] as standard base64 (padding, no line feeds) straight into
         // the request body, without a 130 KB String per photo that it would then scan for characters to escape
         fields.put("photoByteStr", bytes);

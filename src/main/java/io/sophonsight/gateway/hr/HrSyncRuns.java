@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.cluster.ClusterRunLock;
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
@@ -214,8 +215,7 @@ public class HrSyncRuns {
         HrSyncRun run = exchange.getProperty(RUN, HrSyncRun.class);
         HrChange change = exchange.getProperty(CHANGE, HrChange.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = cause instanceof SophonSightCallException call ? call.getMessage()
-                : cause == null ? "refused" : cause.toString();
+        String reason = cause == null ? "refused" : FailureReason.of(cause);
         if (change == null || run == null) {
             LOG.warn("HR sync: a platform refusal outside of a run: {}", reason);
             return;
@@ -257,12 +257,12 @@ public class HrSyncRuns {
 
     /** The run stopped early (platform unavailable, HR unreadable): whatever was confirmed stays recorded, the rest waits. */
     public void aborted(HrSyncRun run, Exception cause) {
-        Throwable root = cause;
-        while (root != null && !(root instanceof SophonSightCallException) && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable reported = cause;
+        while (reported != null && !(reported instanceof SophonSightCallException) && reported.getCause() != null
+                && reported.getCause() != reported) {
+            reported = reported.getCause();
         }
-        Throwable reported = root instanceof SophonSightCallException ? root : cause;
-        String reason = reported == null ? "unknown failure" : reported.getMessage();
+        String reason = FailureReason.of(cause);
         boolean unavailable = reported instanceof SophonSightUnavailableException;
         run.end(unavailable ? "ABORTED" : "FAILED", (unavailable ? "platform unavailable, the next run picks up the rest: "
                 : "run failed: ") + reason);

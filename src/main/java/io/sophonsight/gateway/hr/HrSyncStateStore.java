@@ -10,6 +10,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.sophonsight.gateway.common.Text;
+import io.sophonsight.gateway.common.FailureReason;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -27,6 +29,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component("hrSyncStateStore")
 public class HrSyncStateStore {
+
+    /** Size of the reason columns (sync_state.last_error, sync_run.message, dead_letter.reason). */
+    private static final int MAX_TEXT = 2000;
 
     /** One sync_state row. {@code syncedAt == null}: the platform never confirmed it. */
     public record State(String kind, String thirdId, String parentId, String contentHash, String photoHash, String photoId,
@@ -169,7 +174,7 @@ public class HrSyncStateStore {
 
     /** The platform refused this record: kept on its row (a row that was never synced stays unsynced). */
     public void refused(String kind, String thirdId, String error) {
-        MapSqlParameterSource p = key(kind, thirdId).addValue("error", truncate(error)).addValue("now", now());
+        MapSqlParameterSource p = key(kind, thirdId).addValue("error", FailureReason.text(error, MAX_TEXT)).addValue("now", now());
         int updated = named.update("UPDATE sync_state SET last_error = :error, last_error_at = :now "
                 + "WHERE kind = :kind AND third_id = :thirdId", p);
         if (updated == 0) {
@@ -207,7 +212,7 @@ public class HrSyncStateStore {
                         + "rejected = ?, held = ?, unchanged = ?, watermark = ?, message = ? WHERE id = ?",
                 run.getStatus(), Timestamp.from(run.getEndedAt()), run.getCreated(), run.getUpdated(), run.getDeleted(),
                 run.getFailed(), run.getRejected(), run.getHeld(), run.getUnchanged(), run.getNextWatermark(),
-                truncate(run.getMessage()), run.getId());
+                FailureReason.text(run.getMessage(), MAX_TEXT), run.getId());
     }
 
     /** Keeps the audit trail bounded: runs that started before this instant are dropped. */
@@ -224,13 +229,13 @@ public class HrSyncStateStore {
 
     /** Records an HR row rejected locally in the shared dead_letter table, once per row and reason. */
     public void rejected(String flow, HrSyncPlan.Rejection rejection) {
-        String ref = rejection.kind() + ":" + truncate(rejection.thirdId(), 190);
-        String reason = truncate(rejection.reason());
+        String ref = rejection.kind() + ":" + Text.truncate(rejection.thirdId(), 190);
+        String reason = FailureReason.text(rejection.reason(), MAX_TEXT);
         Integer existing = jdbc.queryForObject("SELECT COUNT(*) FROM dead_letter WHERE flow = ? AND payload_ref = ? "
                 + "AND reason = ? AND replayed_at IS NULL", Integer.class, flow, ref, reason);
         if (existing == null || existing == 0) {
             jdbc.update("INSERT INTO dead_letter (flow, reason, payload, payload_ref) VALUES (?, ?, ?, ?)",
-                    flow, reason, truncate(rejection.row(), 4000), ref);
+                    flow, reason, Text.truncate(rejection.row(), 4000), ref);
         }
     }
 
@@ -240,13 +245,5 @@ public class HrSyncStateStore {
 
     private static Timestamp now() {
         return new Timestamp(System.currentTimeMillis());
-    }
-
-    private static String truncate(String text) {
-        return truncate(text, 2000);
-    }
-
-    private static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 }

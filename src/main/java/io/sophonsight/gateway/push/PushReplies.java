@@ -3,6 +3,7 @@ package io.sophonsight.gateway.push;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sophonsight.gateway.common.FailureReason;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -31,7 +32,7 @@ public class PushReplies {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String routeId = exchange.getFromRouteId();
         message.setHeader("DeadLetterFlow", routeId);
-        message.setHeader("DeadLetterReason", "rejected (" + status(cause) + "): " + (cause == null ? "?" : cause.getMessage()));
+        message.setHeader("DeadLetterReason", FailureReason.text("rejected (" + status(cause) + "): " + (cause == null ? "?" : cause.getMessage())));
         message.setHeader("DeadLetterSource", message.getHeader(PushGuard.SOURCE));
         Object raw = exchange.getProperty(PushBodyReader.RAW_BODY);
         if (raw instanceof PushBody body) {

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.sophonsight.gateway.common.Backoff;
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
-import io.sophonsight.gateway.sophonsight.SophonSightCallException;
 import io.sophonsight.gateway.sophonsight.SophonSightSigner;
 import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
 import org.apache.camel.Exchange;
@@ -65,8 +66,7 @@ public class VisitorRegistrationLifecycle {
 
     private static final int MAX_TEXT = 2000;
 
-    private final Duration firstRetryDelay;
-    private final Duration maxRetryDelay;
+    private final Backoff retryBackoff;
     private final Duration giveUpAfter;
     private final Duration lease;
     private final Clock clock;
@@ -81,8 +81,7 @@ public class VisitorRegistrationLifecycle {
 
     VisitorRegistrationLifecycle(Duration firstRetryDelay, Duration maxRetryDelay, Duration giveUpAfter, Duration lease,
                                  Clock clock) {
-        this.firstRetryDelay = firstRetryDelay;
-        this.maxRetryDelay = maxRetryDelay;
+        this.retryBackoff = new Backoff(firstRetryDelay, 2, maxRetryDelay);
         this.giveUpAfter = giveUpAfter;
         this.lease = lease;
         this.clock = clock;
@@ -182,7 +181,7 @@ public class VisitorRegistrationLifecycle {
         Instant now = clock.instant();
         Instant deadline = VisitorTimes.fromColumn(row.get("deadline_at"));
         int attempts = ((Number) row.get("attempts")).intValue();
-        String cause = e instanceof SophonSightCallException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String cause = FailureReason.of(e);
         if (!(e instanceof SophonSightUnavailableException)) {
             LOG.warn("Attempt {} of visitor registration {} failed unexpectedly", attempts, row.get("id"), e);
         }
@@ -200,9 +199,9 @@ public class VisitorRegistrationLifecycle {
 
     /** Why a registration is UNCERTAIN, in words an operator can act on ({@code cause}: the lost answer's failure). */
     public String uncertainReason(String cause) {
-        return truncate("visitor/add was sent but its answer was lost (" + cause + "): the platform may or may not hold "
+        return FailureReason.text("visitor/add was sent but its answer was lost (" + cause + "): the platform may or may not hold "
                 + "the visitor, and sending it again could add a second one. Check the platform's visitor list, then "
-                + "resolve this registration as registered or to be sent again");
+                + "resolve this registration as registered or to be sent again", MAX_TEXT);
     }
 
     /**
@@ -235,11 +234,7 @@ public class VisitorRegistrationLifecycle {
 
     /** Delay before attempt n+1: the first retry delay, doubled per attempt, capped. */
     Duration retryDelay(int attemptsSoFar) {
-        Duration delay = firstRetryDelay;
-        for (int i = 1; i < attemptsSoFar && delay.compareTo(maxRetryDelay) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
+        return retryBackoff.after(attemptsSoFar);
     }
 
     /** Camel step: the current time for "due" queries. */
@@ -267,11 +262,11 @@ public class VisitorRegistrationLifecycle {
             }
             case PENDING, UNCERTAIN -> {
                 in.setHeader(REQUEST_STATUS, status);
-                in.setHeader(REQUEST_REASON, truncate(reason));
+                in.setHeader(REQUEST_REASON, FailureReason.text(reason, MAX_TEXT));
             }
             default -> {
                 in.setHeader(REQUEST_STATUS, FAILED);
-                in.setHeader(REQUEST_REASON, truncate("registration " + registration.get("id") + " " + status + ": " + reason));
+                in.setHeader(REQUEST_REASON, FailureReason.text("registration " + registration.get("id") + " " + status + ": " + reason, MAX_TEXT));
             }
         }
     }
@@ -293,14 +288,11 @@ public class VisitorRegistrationLifecycle {
         exchange.getExchangeExtension().setFailureHandled(false);
         Message in = exchange.getMessage();
         in.setHeader(STATUS, status);
-        in.setHeader(STATUS_REASON, truncate(reason));
+        in.setHeader(STATUS_REASON, FailureReason.text(reason, MAX_TEXT));
         in.setHeader(PLATFORM_STATUS, platformStatus);
-        in.setHeader(PLATFORM_MESSAGE, truncate(platformMessage));
+        in.setHeader(PLATFORM_MESSAGE, FailureReason.text(platformMessage, MAX_TEXT));
         in.setHeader(NEXT_ATTEMPT_AT, VisitorTimes.toColumn(nextAttempt));
         in.setHeader(REGISTERED_AT, null);
     }
 
-    static String truncate(String text) {
-        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
-    }
 }

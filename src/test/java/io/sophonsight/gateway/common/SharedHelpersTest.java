@@ -45,11 +45,14 @@ class SharedHelpersTest {
     }
 
     @Test
-    void aBackoffThatWouldShrinkIsRefused() {
-        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), 2, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first <= max");
+    void theCapWinsOverAFirstDelayAboveItAndAShrinkingBackoffIsRefused() {
+        // Given a cap below the first delay (a test's fast retries: max-delay-ms 300, initial-delay-ms 1000)
+        assertThat(new Backoff(Duration.ofSeconds(1), 2, Duration.ofMillis(300)).after(1)).isEqualTo(Duration.ofMillis(300));
+        // Then a multiplier below 1 or a negative delay is a configuration error, said at start-up
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(10)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("multiplier >= 1");
+        assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(-1), 2, Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("delays >= 0");
     }
 
     // ---- Text
