@@ -10,7 +10,6 @@ import java.util.UUID;
 import io.sophonsight.gateway.common.Text;
 import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.PagedReading;
-import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -156,9 +155,7 @@ public class DeviceInventoryPager {
 
     /** The summary of a failed pass, with the reason (tokens masked). */
     public Map<String, Object> passFailed(Pass pass, Exception cause) {
-        String reason = cause == null ? "unknown failure"
-                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
-        return summary(pass, "FAILED", 0, reason);
+        return summary(pass, "FAILED", 0, FailureReason.of(cause, 2000));
     }
 
     private static Map<String, Object> summary(Pass pass, String status, int removed, String reason) {
@@ -172,7 +169,7 @@ public class DeviceInventoryPager {
         summary.put("devicesSkipped", pass.skipped);
         summary.put("devicesRemoved", removed);
         summary.put("reportedTotalSize", pass.reportedTotal);
-        summary.put("failureReason", FailureReason.text(reason, 2000));
+        summary.put("failureReason", reason);
         return summary;
     }
 
