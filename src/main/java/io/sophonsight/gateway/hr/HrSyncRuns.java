@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.cluster.ClusterRunLock;
-import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,13 +149,10 @@ public class HrSyncRuns {
     /**
      * The photo is on the platform: the person's addOrEdit references it next. Kept in memory only; written as the
      * person's pending photo only if that addOrEdit fails, so a successful person costs one sync_state row, not two.
+     * {@code photoId}: the answer of direct:sophonsight-photo-upload, never blank (that route fails without one).
      */
-    public void photoUploaded(HrChange.PersonUpsert person, Object data) {
-        Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
-        if (photoId == null || photoId.toString().isBlank()) {
-            throw new SophonSightBusinessException("/openapi/v1/pic/upload", -1, "upload answered without a photoId");
-        }
-        person.photoUploaded(photoId.toString());
+    public void photoUploaded(HrChange.PersonUpsert person, String photoId) {
+        person.photoUploaded(photoId);
     }
 
     /** The platform holds the person now: recorded with the next batched sync_state write. */
