@@ -10,7 +10,6 @@ import java.util.UUID;
 import io.sophonsight.gateway.common.Backoff;
 import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
-import io.sophonsight.gateway.sophonsight.SophonSightSigner;
 import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -132,17 +131,6 @@ public class VisitorRegistrationLifecycle {
         Instant now = clock.instant();
         exchange.getMessage().setHeader(NOW, VisitorTimes.toColumn(now));
         exchange.getMessage().setHeader(LEASE_UNTIL, VisitorTimes.toColumn(now.plus(lease)));
-    }
-
-    /** Camel step after pic/upload: the platform's photoId, remembered so a retry does not upload again. */
-    public void photoUploaded(Exchange exchange) {
-        Object data = exchange.getMessage().getBody();
-        Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
-        if (photoId == null || String.valueOf(photoId).isBlank()) {
-            throw new SophonSightUnavailableException(exchange.getMessage().getHeader(SophonSightSigner.PATH_HEADER, String.class),
-                    200, "pic/upload answered without a photoId", null);
-        }
-        exchange.getMessage().setHeader(PHOTO_ID, String.valueOf(photoId));
     }
 
     /** Camel step before visitor/add: the business fields, times as epoch-ms numbers (docs/sophonsight-openapi.md §3.3). */
