@@ -9,6 +9,8 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
+import io.sophonsight.gateway.common.Text;
+import io.sophonsight.gateway.common.FailureReason;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +67,7 @@ public class DeadLetters implements DeadLettersOperations, InitializingBean, Dis
         String reason = message.getHeader("DeadLetterReason", String.class);
         java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
         row.put("flow", flow == null || flow.isBlank() ? exchange.getFromRouteId() : flow);
-        row.put("reason", reason == null || reason.isBlank() ? "no reason given" : cut(reason, 2000));
+        row.put("reason", reason == null || reason.isBlank() ? "no reason given" : FailureReason.text(reason, 2000));
         row.put("source", cut(message.getHeader("DeadLetterSource", String.class), 100));
         row.put("payload", payload(message.getBody()));
         row.put("ref", cut(message.getHeader("DeadLetterRef", String.class), 200));
@@ -75,8 +77,7 @@ public class DeadLetters implements DeadLettersOperations, InitializingBean, Dis
     }
 
     private static String cut(String text, int max) {
-        String storable = storable(text);
-        return storable == null || storable.length() <= max ? storable : storable.substring(0, max - 1) + "…";
+        return Text.truncate(storable(text), max);
     }
 
     /** PostgreSQL text takes no NUL character: a rejected input full of them is kept with each NUL written as the six characters backslash-u0000. */

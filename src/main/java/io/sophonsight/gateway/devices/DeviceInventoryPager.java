@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.sophonsight.gateway.common.Text;
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.PagedReading;
-import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -154,9 +155,7 @@ public class DeviceInventoryPager {
 
     /** The summary of a failed pass, with the reason (tokens masked). */
     public Map<String, Object> passFailed(Pass pass, Exception cause) {
-        String reason = cause == null ? "unknown failure"
-                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
-        return summary(pass, "FAILED", 0, reason);
+        return summary(pass, "FAILED", 0, FailureReason.of(cause, 2000));
     }
 
     private static Map<String, Object> summary(Pass pass, String status, int removed, String reason) {
@@ -170,7 +169,7 @@ public class DeviceInventoryPager {
         summary.put("devicesSkipped", pass.skipped);
         summary.put("devicesRemoved", removed);
         summary.put("reportedTotalSize", pass.reportedTotal);
-        summary.put("failureReason", reason == null ? null : truncate(reason, 2000));
+        summary.put("failureReason", reason);
         return summary;
     }
 
@@ -188,7 +187,7 @@ public class DeviceInventoryPager {
         row.put("locationId", id);
         row.put("nodeType", toInteger(fields.get("nodeType")));
         Object name = fields.get("nodeDesc");
-        row.put("name", name == null ? null : truncate(String.valueOf(name).trim(), 500));
+        row.put("name", name == null ? null : Text.truncate(String.valueOf(name).trim(), 500));
         Long created = epochMillis(toLong(fields.get("createTime")));
         row.put("createdAt", created == null ? null : new Timestamp(created));
         return row;
@@ -241,11 +240,7 @@ public class DeviceInventoryPager {
         return null;
     }
 
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max);
-    }
-
     private static String excerpt(Object value) {
-        return truncate(String.valueOf(value), 200);
+        return Text.truncate(String.valueOf(value), 200);
     }
 }

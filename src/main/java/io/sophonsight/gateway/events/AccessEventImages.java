@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sophonsight.gateway.common.ImageType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -111,13 +112,9 @@ public class AccessEventImages {
         return files;
     }
 
+    /** The file extension the image's first bytes tell ({@code jpg}, {@code png}, ...), {@code bin} for unknown bytes. */
     static String extension(byte[] bytes) {
-        if (bytes.length > 2 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8) {
-            return "jpg";
-        }
-        if (bytes.length > 3 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
-            return "png";
-        }
-        return "bin";
+        ImageType type = ImageType.sniff(bytes);
+        return type == null ? "bin" : type.extension();
     }
 }

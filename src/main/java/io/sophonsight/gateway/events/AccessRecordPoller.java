@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.sophonsight.gateway.common.Text;
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.PagedReading;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -248,16 +250,16 @@ public class AccessRecordPoller {
      * the run failed before its window was opened (e.g. database down).
      */
     public Map<String, Object> failed(Run run, String kind, Exception cause) {
-        String reason = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String reason = FailureReason.of(cause, 1900);
         if (run == null) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("kind", kind);
             summary.put("status", "FAILED");
             summary.put("pages", 0);
-            summary.put("failureReason", abbreviate(reason));
+            summary.put("failureReason", reason);
             return summary;
         }
-        return run.summary("FAILED", abbreviate(reason));
+        return run.summary("FAILED", reason);
     }
 
     /**
@@ -297,11 +299,7 @@ public class AccessRecordPoller {
         try {
             return Long.parseLong(value.toString().trim());
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("data.totalCount is not a number: " + abbreviate(value.toString()));
+            throw new IllegalStateException("data.totalCount is not a number: " + Text.truncate(value.toString(), 200));
         }
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 1900 ? text.substring(0, 1900) + "…" : text;
     }
 }

@@ -1,10 +1,12 @@
 package io.sophonsight.gateway.events;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 
+import io.sophonsight.gateway.common.Backoff;
+import io.sophonsight.gateway.common.FailureReason;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,35 +31,22 @@ public class FanoutRetryPolicy {
     public record FanoutFailure(int attempts, Timestamp nextAttemptAt, String error) {
     }
 
-    private final long initialDelayMs;
-    private final double multiplier;
-    private final long maxDelayMs;
+    private final Backoff backoff;
 
     public FanoutRetryPolicy(@Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
                              @Value("${push.fanout.backoff-multiplier}") double multiplier,
                              @Value("${push.fanout.max-delay-ms}") long maxDelayMs) {
-        this.initialDelayMs = initialDelayMs;
-        this.multiplier = multiplier;
-        this.maxDelayMs = maxDelayMs;
+        this.backoff = new Backoff(Duration.ofMillis(initialDelayMs), multiplier, Duration.ofMillis(maxDelayMs));
     }
 
     /** The failure after {@code previousAttempts} earlier attempts (null: none), caused by {@code cause}. */
     public FanoutFailure afterFailure(Number previousAttempts, Throwable cause) {
         int attempts = (previousAttempts == null ? 0 : previousAttempts.intValue()) + 1;
-        String error = cause == null ? "unknown failure" : describe(cause);
         return new FanoutFailure(attempts, Timestamp.from(Instant.now().plusMillis(delayAfter(attempts))),
-                error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) + "…" : error);
-    }
-
-    /** The failure and, when a wrapper hides it (Spring's UncategorizedJmsException), its root cause. */
-    static String describe(Throwable cause) {
-        String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        Throwable root = NestedExceptionUtils.getMostSpecificCause(cause);
-        return root == cause ? text : text + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+                FailureReason.of(cause, MAX_ERROR_CHARS));
     }
 
     long delayAfter(int attempts) {
-        double delay = initialDelayMs * Math.pow(multiplier, Math.max(0, attempts - 1));
-        return (long) Math.min(maxDelayMs, delay);
+        return backoff.after(attempts).toMillis();
     }
 }

@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
+import io.sophonsight.gateway.common.ImageType;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -34,8 +35,6 @@ public class HrPhotos {
     /** What a photo is after the checks: its SHA-256 (the plan keeps this, never the bytes) and its size. */
     public record Checked(String hash, long size) { }
 
-    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     private static final int STEP = 64 * 1024;
 
     private final Path baseDir;
@@ -154,7 +153,7 @@ public class HrPhotos {
     private Checked hash(InputStream in, String what) throws IOException, HrPhotoException {
         MessageDigest digest = sha256();
         byte[] buffer = new byte[STEP];
-        byte[] head = new byte[PNG.length];
+        byte[] head = new byte[ImageType.HEAD_BYTES];
         long size = 0;
         for (int n; (n = in.read(buffer)) > 0; ) {
             if (size < head.length) {
@@ -189,19 +188,12 @@ public class HrPhotos {
     }
 
     private static void sniff(byte[] bytes, String what) throws HrPhotoException {
-        if (!startsWith(bytes, JPEG) && !startsWith(bytes, PNG)) {
+        ImageType type = ImageType.sniff(bytes);
+        if (type == null || !type.isFacePhoto()) {
             throw new HrPhotoException("photo " + what + " is neither a JPEG nor a PNG");
         }
     }
 
-    /** True for PNG bytes (the upload's file name says .png), false for JPEG. */
-    static boolean isPng(byte[] bytes) {
-        return startsWith(bytes, PNG);
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] magic) {
-        return bytes != null && bytes.length >= magic.length && Arrays.equals(bytes, 0, magic.length, magic, 0, magic.length);
-    }
 
     static String sha256(byte[] bytes) {
         return HexFormat.of().formatHex(sha256().digest(bytes));

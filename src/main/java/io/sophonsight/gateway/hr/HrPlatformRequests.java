@@ -5,7 +5,10 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-/** Builds the business fields of the platform calls (docs/sophonsight-openapi.md §3.1, §3.2) from the changes of a plan. */
+/**
+ * Builds the business fields of the platform calls (docs/sophonsight-openapi.md §3.1, §3.2) from the changes of a plan;
+ * the photo upload's are built by the shared route sophonsight-photo-upload.
+ */
 @Component("hrPlatformRequests")
 public class HrPlatformRequests {
 
@@ -15,16 +18,6 @@ public class HrPlatformRequests {
         fields.put("name", org.name());
         fields.put("thirdId", org.thirdId());
         fields.put("thirdParentId", org.parentId());
-        return fields;
-    }
-
-    /** {@code pic/upload}: the photo bytes (read for this person just now, checked by {@link HrPhotos}), as base64. */
-    public Map<String, Object> photoUpload(HrChange.PersonUpsert person, byte[] bytes) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("photoName", person.getThirdId() + (HrPhotos.isPng(bytes) ? ".png" : ".jpg"));
-        // the bytes themselves: Jackson writes a byte[] as standard base64 (padding, no line feeds) straight into
-        // the request body, without a 130 KB String per photo that it would then scan for characters to escape
-        fields.put("photoByteStr", bytes);
         return fields;
     }
 

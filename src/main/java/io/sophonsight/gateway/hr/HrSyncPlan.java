@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.sophonsight.gateway.common.Text;
+import io.sophonsight.gateway.common.FailureReason;
+
 /**
  * What one run has to do, in the order it must be done: org upserts (parents first), person
  * upserts, person delete batches, org delete batches (children first). Rejected rows never go out;
@@ -21,13 +24,13 @@ public class HrSyncPlan {
     /** An HR row that is not sent, and why. */
     public record Rejection(String kind, String thirdId, String reason, String row) {
         public Rejection {
-            // cut as dead_letter.reason keeps it, so "already recorded for this reason" compares equal texts
-            reason = reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1999) + "\u2026";
+            // masked and cut as dead_letter.reason keeps it, so "already recorded for this reason" compares equal texts
+            reason = FailureReason.text(reason, 2000);
         }
 
         /** Its {@code dead_letter.payload_ref}: kind and HR id (cut to fit the column), the key of "once per row and reason". */
         public String ref() {
-            return kind + ":" + (thirdId.length() <= 190 ? thirdId : thirdId.substring(0, 189) + "\u2026");
+            return kind + ":" + Text.truncate(thirdId, 190);
         }
     }
 

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.cluster.ClusterRunLock;
-import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +116,7 @@ public class HrSyncRuns {
         row.put("held", run.getHeld());
         row.put("unchanged", run.getUnchanged());
         row.put("watermark", run.getNextWatermark());
-        row.put("message", truncate(run.getMessage(), 2000));
+        row.put("message", FailureReason.text(run.getMessage(), 2000));
         return row;
     }
 
@@ -149,13 +149,10 @@ public class HrSyncRuns {
     /**
      * The photo is on the platform: the person's addOrEdit references it next. Kept in memory only; written as the
      * person's pending photo only if that addOrEdit fails, so a successful person costs one sync_state row, not two.
+     * {@code photoId}: the answer of direct:sophonsight-photo-upload, never blank (that route fails without one).
      */
-    public void photoUploaded(HrChange.PersonUpsert person, Object data) {
-        Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
-        if (photoId == null || photoId.toString().isBlank()) {
-            throw new SophonSightBusinessException("/openapi/v1/pic/upload", -1, "upload answered without a photoId");
-        }
-        person.photoUploaded(photoId.toString());
+    public void photoUploaded(HrChange.PersonUpsert person, String photoId) {
+        person.photoUploaded(photoId);
     }
 
     /** The platform holds the person now: recorded with the next batched sync_state write. */
@@ -190,9 +187,7 @@ public class HrSyncRuns {
 
     /** Why the platform refused a call, in the words kept on the sync_state row. */
     public String refusalReason(Exception cause) {
-        String reason = cause instanceof SophonSightCallException call ? call.getMessage()
-                : cause == null ? "refused" : cause.toString();
-        return truncate(reason, 2000);
+        return cause == null ? "refused" : FailureReason.of(cause, 2000);
     }
 
     /** The rows of {@code sql/hr-sync/record-refusal.sql}: one per id of the refused change. */
@@ -318,9 +313,5 @@ public class HrSyncRuns {
     private static String platformId(Object data) {
         Object id = data instanceof Map<?, ?> map ? map.get("id") : null;
         return id == null ? null : id.toString();
-    }
-
-    private static String truncate(String text, int max) {
-        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "\u2026";
     }
 }

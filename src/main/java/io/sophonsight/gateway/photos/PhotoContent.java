@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.sophonsight.gateway.common.ImageType;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,7 +66,7 @@ public class PhotoContent {
             throw new PhotoAnswerException("the platform answered pic/download with an empty image");
         }
         // bytes no magic number recognises are served only under an image type the envelope declares
-        if (sniff(image) == null && declared == null) {
+        if (ImageType.sniff(image) == null && declared == null) {
             throw new PhotoAnswerException("the platform answered pic/download with " + image.length
                     + " bytes that are not an image (JPEG, PNG, GIF, WebP, BMP)");
         }
@@ -77,9 +78,9 @@ public class PhotoContent {
      * ({@code declared}), else the photoId's extension (.jpg, .png), else application/octet-stream.
      */
     public static String contentType(byte[] photo, String declared, String photoId) {
-        String sniffed = sniff(photo);
+        ImageType sniffed = ImageType.sniff(photo);
         if (sniffed != null) {
-            return sniffed;
+            return sniffed.mediaType();
         }
         if (declared != null) {
             return declared;
@@ -92,42 +93,6 @@ public class PhotoContent {
             return "image/png";
         }
         return "application/octet-stream";
-    }
-
-    /** The image type told by the first bytes, or null when they are not a known image format. */
-    public static String sniff(byte[] b) {
-        if (b == null) {
-            return null;
-        }
-        if (startsWith(b, 0xFF, 0xD8, 0xFF)) {
-            return "image/jpeg";
-        }
-        if (startsWith(b, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
-            return "image/png";
-        }
-        if (startsWith(b, 'G', 'I', 'F', '8') && b.length > 5 && (b[4] == '7' || b[4] == '9') && b[5] == 'a') {
-            return "image/gif";
-        }
-        if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12
-                && "WEBP".equals(new String(b, 8, 4, StandardCharsets.US_ASCII))) {
-            return "image/webp";
-        }
-        if (startsWith(b, 'B', 'M') && b.length >= 14) {
-            return "image/bmp";
-        }
-        return null;
-    }
-
-    private static boolean startsWith(byte[] bytes, int... prefix) {
-        if (bytes.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if ((bytes[i] & 0xFF) != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String declaredType(Map<?, ?> fields) {

@@ -3,6 +3,7 @@ package io.sophonsight.gateway.push;
 import java.io.IOException;
 import java.math.BigDecimal;
 
+import io.sophonsight.gateway.common.Text;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -134,7 +135,7 @@ public class PushJson {
         try {
             return new BigDecimal(value);
         } catch (NumberFormatException e) {
-            throw PushRejectedException.badRequest("field '" + field + "' must be a number, got '" + abbreviate(value) + "'");
+            throw PushRejectedException.badRequest("field '" + field + "' must be a number, got '" + Text.truncate(value, 120) + "'");
         }
     }
 
@@ -194,10 +195,6 @@ public class PushJson {
             return "";
         }
         int newline = text.indexOf('\n');
-        return abbreviate(newline < 0 ? text : text.substring(0, newline));
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 120 ? text.substring(0, 120) + "…" : text;
+        return Text.truncate(newline < 0 ? text : text.substring(0, newline), 120);
     }
 }

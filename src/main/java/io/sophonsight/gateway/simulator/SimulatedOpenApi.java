@@ -137,7 +137,7 @@ public class SimulatedOpenApi {
         String extension = photoName.toLowerCase().endsWith(".png") ? ".png" : ".jpg";
         String photoId = UUID.randomUUID().toString().replace("-", "") + extension;
         state.putPhoto(photoId, bytes);
-        return Map.of("photoId", photoId);
+        return readings.uploadWithoutPhotoId() ? null : Map.of("photoId", photoId);
     }
 
     private Object userAddOrEdit(JsonNode body) {

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  *   <li>{@code createTimeInSeconds}: {@code cross/search} gives {@code createTime} in seconds (10 digits), as
  *       its published example does;</li>
  *   <li>{@code basePath}: the open API is served under a path prefix (a reverse proxy), and tokens are
- *       checked over the full path ({@code /prefix/openapi/...}).</li>
+ *       checked over the full path ({@code /prefix/openapi/...});</li>
+ *   <li>{@code uploadWithoutPhotoId}: {@code pic/upload} keeps the photo but answers status 0 without {@code data}
+ *       (§2 lets {@code data} be absent), so no photoId comes back.</li>
  * </ul>
  * {@link #reset()} returns to the defaults (base path: the configured one).
  */
@@ -34,6 +36,7 @@ public class SimulatorReadings {
     private volatile DownloadContentType downloadContentType = DownloadContentType.IMAGE;
     private volatile boolean createTimeInSeconds;
     private volatile String basePath;
+    private volatile boolean uploadWithoutPhotoId;
 
     public SimulatorReadings(String configuredBasePath) {
         this.configuredBasePath = normalisePath(configuredBasePath);
@@ -46,6 +49,16 @@ public class SimulatorReadings {
         downloadContentType = DownloadContentType.IMAGE;
         createTimeInSeconds = false;
         basePath = configuredBasePath;
+        uploadWithoutPhotoId = false;
+    }
+
+    public boolean uploadWithoutPhotoId() {
+        return uploadWithoutPhotoId;
+    }
+
+    public SimulatorReadings uploadWithoutPhotoId(boolean value) {
+        uploadWithoutPhotoId = value;
+        return this;
     }
 
     public boolean pushPlatformUserId() {

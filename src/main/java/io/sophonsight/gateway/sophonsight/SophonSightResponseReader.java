@@ -3,9 +3,10 @@ package io.sophonsight.gateway.sophonsight;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import io.sophonsight.gateway.common.ImageType;
+import io.sophonsight.gateway.common.FailureReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sophonsight.gateway.photos.PhotoContent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -45,7 +46,7 @@ public class SophonSightResponseReader {
         if (!looksLikeJson(contentType, body)) {
             // pic/download answers with "a file stream", content type undocumented (image/*, octet-stream,
             // text/plain and none are seen): the bytes decide, whatever the header says
-            if (PhotoContent.sniff(body) != null) {
+            if (ImageType.sniff(body) != null) {
                 in.setBody(body);
                 return;
             }
@@ -79,8 +80,7 @@ public class SophonSightResponseReader {
     public void unreachable(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String path = exchange.getMessage().getHeader(SophonSightSigner.PATH_HEADER, String.class);
-        String reason = cause == null ? "unknown transport failure"
-                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
+        String reason = cause == null ? "unknown transport failure" : FailureReason.of(cause);
         throw new SophonSightUnavailableException(path, -1, reason, cause);
     }
 
@@ -111,8 +111,7 @@ public class SophonSightResponseReader {
         if (httpStatus != null) { // an answer came (504): any exception seen here is an older one of the caller's
             throw new SophonSightAnswerLostException(path, httpStatus, "HTTP " + httpStatus, null);
         }
-        String reason = cause == null ? "no answer"
-                : cause.getClass().getSimpleName() + ": " + SophonSightToken.maskInText(cause.getMessage());
+        String reason = cause == null ? "no answer" : FailureReason.of(cause);
         throw new SophonSightAnswerLostException(path, -1, reason, cause);
     }
 
@@ -146,7 +145,7 @@ public class SophonSightResponseReader {
     }
 
     private static String excerpt(byte[] body) {
-        String text = new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8);
-        return SophonSightToken.maskInText(text.replaceAll("\\s+", " "));
+        // one character more than shown, so a longer answer ends with the cut marker
+        return FailureReason.text(new String(body, 0, Math.min(body.length, 201), StandardCharsets.UTF_8).replaceAll("\\s+", " "), 200);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.sophonsight.gateway.common.Text;
+
 /**
  * The configuration reference, generated from {@code application.yaml} itself: every leaf key with its
  * default, its meaning (the comment lines right above it) and the environment variable that overrides
@@ -253,8 +255,7 @@ public final class ConfigReference {
     }
 
     private static String shorten(String value) {
-        String flat = value.replaceAll("\\s+", " ");
-        return flat.length() <= MAX_DEFAULT ? flat : flat.substring(0, MAX_DEFAULT - 1).trim() + " …";
+        return Text.truncate(value.replaceAll("\\s+", " "), MAX_DEFAULT);
     }
 
     private static String code(String text) {

@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -57,8 +55,8 @@ public class VisitorPhotoStore {
         return registration;
     }
 
-    /** Camel step before pic/upload: the business fields {@code photoName}, {@code photoByteStr} of the kept photo. */
-    public Map<String, Object> uploadFields(Map<String, Object> registration) {
+    /** The bytes of the registration's kept photo, for direct:sophonsight-photo-upload. */
+    public byte[] keptPhoto(Map<String, Object> registration) {
         String fileName = (String) registration.get("photo_file");
         byte[] bytes;
         try {
@@ -67,10 +65,7 @@ public class VisitorPhotoStore {
             throw new VisitorPhotoMissingException("the photo kept for registration " + registration.get("id")
                     + " cannot be read (" + e.getClass().getSimpleName() + ": " + fileName + ")", e);
         }
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("photoName", "visitor-" + fileName);
-        fields.put("photoByteStr", Base64.getEncoder().encodeToString(bytes));
-        return fields;
+        return bytes;
     }
 
     /** Camel step once a registration is final: the local copy is no longer needed. */

@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.sophonsight.gateway.common.Backoff;
+import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
-import io.sophonsight.gateway.sophonsight.SophonSightCallException;
 import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,11 +44,9 @@ public class VisitorRegistrationLifecycle {
     public static final String FAILED = "FAILED";
     public static final String UNCERTAIN = "UNCERTAIN";
 
-    private static final String PIC_UPLOAD = "/openapi/v1/pic/upload";
     private static final int MAX_TEXT = 2000;
 
-    private final Duration firstRetryDelay;
-    private final Duration maxRetryDelay;
+    private final Backoff retryBackoff;
     private final Duration giveUpAfter;
     private final Duration lease;
     private final Clock clock;
@@ -62,8 +61,7 @@ public class VisitorRegistrationLifecycle {
 
     VisitorRegistrationLifecycle(Duration firstRetryDelay, Duration maxRetryDelay, Duration giveUpAfter, Duration lease,
                                  Clock clock) {
-        this.firstRetryDelay = firstRetryDelay;
-        this.maxRetryDelay = maxRetryDelay;
+        this.retryBackoff = new Backoff(firstRetryDelay, 2, maxRetryDelay);
         this.giveUpAfter = giveUpAfter;
         this.lease = lease;
         this.clock = clock;
@@ -112,15 +110,6 @@ public class VisitorRegistrationLifecycle {
      */
     public OffsetDateTime leaseUntil(OffsetDateTime now) {
         return now.plus(lease);
-    }
-
-    /** The platform's photoId in the answer {@code data} of pic/upload; an answer without one is a failed attempt. */
-    public String photoId(Object data) {
-        Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
-        if (photoId == null || String.valueOf(photoId).isBlank()) {
-            throw new SophonSightUnavailableException(PIC_UPLOAD, 200, "pic/upload answered without a photoId", null);
-        }
-        return String.valueOf(photoId);
     }
 
     /** The business fields of visitor/add for a registration row, times as epoch-ms numbers (docs/sophonsight-openapi.md §3.3). */
@@ -193,7 +182,7 @@ public class VisitorRegistrationLifecycle {
         if (!(e instanceof SophonSightUnavailableException)) {
             LOG.warn("Attempt {} of visitor registration {} failed unexpectedly", attempts, registrationId, e);
         }
-        return e instanceof SophonSightCallException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return FailureReason.of(e);
     }
 
     /** The platform stayed unreachable: another attempt at {@code next}. */
@@ -239,11 +228,7 @@ public class VisitorRegistrationLifecycle {
 
     /** Delay before attempt n+1: the first retry delay, doubled per attempt, capped. */
     Duration retryDelay(int attemptsSoFar) {
-        Duration delay = firstRetryDelay;
-        for (int i = 1; i < attemptsSoFar && delay.compareTo(maxRetryDelay) < 0; i++) {
-            delay = delay.multipliedBy(2);
-        }
-        return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
+        return retryBackoff.after(attemptsSoFar);
     }
 
     /**
@@ -254,12 +239,13 @@ public class VisitorRegistrationLifecycle {
         return sourceRef != null && sourceRef.matches("-?\\d{1,18}") ? (Object) Long.valueOf(sourceRef) : sourceRef;
     }
 
-    /** A text cut to the 2000 characters of the status and reason columns. */
+    /** A text masked and cut to the 2000 characters of the status and reason columns. */
     public String text(String text) {
         return truncate(text);
     }
 
+    /** Status texts stay on the registration and leave the gateway in API answers: masked, one line, cut to the column. */
     static String truncate(String text) {
-        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
+        return FailureReason.text(text, MAX_TEXT);
     }
 }

@@ -7,6 +7,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Date;
 
+import io.sophonsight.gateway.common.Text;
+
 /** Visit times as callers send them (epoch ms or ISO-8601 with a zone) and as databases return them. */
 final class VisitorTimes {
 
@@ -44,7 +46,7 @@ final class VisitorTimes {
             return ZonedDateTime.parse(text).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("must be epoch milliseconds or ISO-8601 with a zone, "
-                    + "e.g. 2026-05-01T09:00:00+08:00, was '" + abbreviate(text) + "'");
+                    + "e.g. 2026-05-01T09:00:00+08:00, was '" + Text.truncate(text, 40) + "'");
         }
     }
 
@@ -56,9 +58,5 @@ final class VisitorTimes {
     /** The value the gateway writes into its own TIMESTAMP WITH TIME ZONE columns. */
     static OffsetDateTime toColumn(Instant instant) {
         return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 }

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sophonsight.gateway.common.ImageType;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -26,9 +27,6 @@ public class VisitorValidator {
     static final int MAX_NAME = 100;
     static final int MAX_HOST_EMPLOYEE_ID = 100;
     static final int MAX_REASON = 500;
-
-    private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF};
-    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
 
     private final long maxPhotoBytes;
     private final Clock clock;
@@ -62,7 +60,8 @@ public class VisitorValidator {
         }
 
         byte[] photo = photo(fields.get("photo"), errors);
-        String photoType = photo == null ? null : imageType(photo);
+        ImageType image = photo == null ? null : ImageType.sniff(photo);
+        String photoType = image != null && image.isFacePhoto() ? image.extension() : null;
         if (photo != null) {
             if (photoType == null) {
                 errors.put("photo", "must be a JPEG or PNG image");
@@ -100,29 +99,6 @@ public class VisitorValidator {
             throw new VisitorValidationException(errors);
         }
         return new VisitorRequest(name, start, end, photo, photoType, needsAudit, host, reason);
-    }
-
-    /** {@code jpg} or {@code png} from the image's first bytes, or null for anything else. */
-    static String imageType(byte[] bytes) {
-        if (startsWith(bytes, JPEG_MAGIC)) {
-            return "jpg";
-        }
-        if (startsWith(bytes, PNG_MAGIC)) {
-            return "png";
-        }
-        return null;
-    }
-
-    private static boolean startsWith(byte[] bytes, byte[] magic) {
-        if (bytes.length < magic.length) {
-            return false;
-        }
-        for (int i = 0; i < magic.length; i++) {
-            if (bytes[i] != magic[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Instant time(Map<String, Object> fields, String field, Map<String, String> errors) {

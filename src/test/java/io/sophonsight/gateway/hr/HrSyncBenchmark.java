@@ -19,6 +19,7 @@ import io.sophonsight.gateway.bench.BenchMetrics;
 import io.sophonsight.gateway.bench.DirectPlatformLoad;
 import io.sophonsight.gateway.bench.WorkCheck;
 import io.sophonsight.gateway.simulator.SimulatorFaults;
+import io.sophonsight.gateway.sophonsight.SophonSightPhotoUpload;
 import io.sophonsight.gateway.sophonsight.SophonSightSigner;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -58,6 +59,9 @@ class HrSyncBenchmark extends GatewayTestSupport {
 
     @Autowired
     HrPlatformRequests requests;
+
+    @Autowired
+    SophonSightPhotoUpload photoUploads;
 
     @Value("${hr.sync.parallelism}")
     int parallelism;
@@ -120,7 +124,7 @@ class HrSyncBenchmark extends GatewayTestSupport {
                 platform.call(HrSyncTestSupport.ORG_ADD, requests.org(
                         new HrChange.OrgUpsert(d.id(), d.name(), d.parentId() == null ? "" : d.parentId(), "", true)));
             }
-            String face = platform.call(HrSyncTestSupport.UPLOAD, requests.photoUpload(person(0), faces.get(0)))
+            String face = platform.call(HrSyncTestSupport.UPLOAD, photoUploads.request(person(0).getThirdId(), faces.get(0)))
                     .path("photoId").asText();
 
             // When as many clients as the sync's people step send one addOrEdit per person, the gateway's exact bodies
@@ -134,7 +138,7 @@ class HrSyncBenchmark extends GatewayTestSupport {
             double uploadsAndAddOrEdits = platform.run(people, parallelism, i -> {
                 HrChange.PersonUpsert person = person(people + i + 1);
                 person.photoUploaded(platform.call(HrSyncTestSupport.UPLOAD,
-                        requests.photoUpload(person, unique(faces.get(i % faces.size()), i))).path("photoId").asText());
+                        photoUploads.request(person.getThirdId(), unique(faces.get(i % faces.size()), i))).path("photoId").asText());
                 platform.call(HrSyncTestSupport.PERSON_ADD, requests.person(person));
             });
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Retry timing and time parsing of visitor registrations, without Camel. */
+/** Retry timing and time parsing of visitor registrations, without Camel (image sniffing: SharedHelpersTest). */
 class VisitorRegistrationLifecycleTest {
 
     private final VisitorRegistrationLifecycle lifecycle = new VisitorRegistrationLifecycle(Duration.ofMinutes(1),
@@ -61,13 +61,5 @@ class VisitorRegistrationLifecycleTest {
         assertThat(VisitorTimes.parse("2026-05-01T09:00:00+08:00[Asia/Shanghai]")).isEqualTo(expected);
         assertThat(VisitorTimes.parse(java.sql.Timestamp.from(expected))).isEqualTo(expected);
         assertThatThrownBy(() -> VisitorTimes.parse("2026-05-01T09:00:00")).hasMessageContaining("with a zone");
-    }
-
-    @Test
-    void imageTypeComesFromMagicBytesNotFromTheName() {
-        assertThat(VisitorValidator.imageType(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0})).isEqualTo("jpg");
-        assertThat(VisitorValidator.imageType(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0})).isEqualTo("png");
-        assertThat(VisitorValidator.imageType("GIF89a".getBytes())).isNull();
-        assertThat(VisitorValidator.imageType(new byte[] {(byte) 0xFF})).isNull();
     }
 }
