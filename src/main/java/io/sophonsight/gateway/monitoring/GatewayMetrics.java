@@ -176,6 +176,18 @@ public class GatewayMetrics implements DisposableBean {
                 .increment();
     }
 
+    /**
+     * Counts a scheduled or polling run that failed ({@code routeConfiguration schedule}); {@code route} = the
+     * route whose step failed.
+     */
+    public void countScheduledRunFailure(String route) {
+        Counter.builder("gateway.schedule.run.failures")
+                .description("Scheduled or polling runs that failed (watermarks kept, nothing marked done), by route")
+                .tag("route", route == null ? "unknown" : route)
+                .register(registry)
+                .increment();
+    }
+
     /** One call whose answer was lost after it was sent (it may have been applied), whatever happens next. */
     public void countLostAnswer(String path) {
         Counter.builder("gateway.platform.answers.lost")

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sophonsight.gateway.DeadLetters;
+import io.sophonsight.gateway.deadletters.DeadLetters;
 import io.sophonsight.gateway.push.PushTestSupport;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
