@@ -125,7 +125,7 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = resolve(context, definition.getInput().getEndpointUri());
+                String uri = resolve(context, withTemplateParameters(definition, definition.getInput().getEndpointUri()));
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
@@ -164,6 +164,27 @@ public final class FlowDiagram {
                 });
             }
         });
+    }
+
+    /** A route made from a routeTemplate: its URI with the template's {{parameters}} put in. */
+    private static String withTemplateParameters(RouteDefinition definition, String uri) {
+        String filled = uri;
+        if (definition.getTemplateParameters() != null) {
+            for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
+                filled = filled.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+            }
+        }
+        return filled;
+    }
+
+    /** The statement of a {@code sql:classpath:...} step: its file under src/main/resources, {@code --} lines left out. */
+    private String sqlFile(String path) {
+        try {
+            return Files.readAllLines(projectDir.resolve("src/main/resources").resolve(path)).stream()
+                    .filter(line -> !line.trim().startsWith("--")).collect(java.util.stream.Collectors.joining(" "));
+        } catch (java.io.IOException e) {
+            return ""; // FlowValidator reports a missing file
+        }
     }
 
     private String property(String key) {
@@ -287,6 +308,9 @@ public final class FlowDiagram {
         if (tail.find()) {
             options = query(tail.group(1));
             body = body.substring(0, tail.start());
+        }
+        if (body.startsWith("classpath:")) {
+            body = sqlFile(body.substring("classpath:".length()));
         }
         Matcher statement = SQL_TABLE.matcher(body);
         if (!statement.find()) {

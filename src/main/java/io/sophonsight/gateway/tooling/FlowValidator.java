@@ -229,11 +229,23 @@ public final class FlowValidator {
                 problems.add(new Problem(file, line, "empty routeConfigurationId"));
             }
         }
-        if (route.getInput() != null) {
-            checkEndpoint(context, file, line, route.getInput().getEndpointUri());
+        // a route made from a routeTemplate: its {{parameters}} are the template's, their values are checked instead
+        templateParameters = route.getTemplateParameters() == null ? Set.of() : route.getTemplateParameters().keySet();
+        if (route.getTemplateParameters() != null) {
+            route.getTemplateParameters().values().forEach(value -> checkPlaceholders(file, line, String.valueOf(value)));
         }
-        walk(context, file, route);
+        try {
+            if (route.getInput() != null) {
+                checkEndpoint(context, file, line, route.getInput().getEndpointUri());
+            }
+            walk(context, file, route);
+        } finally {
+            templateParameters = Set.of();
+        }
     }
+
+    /** Parameter names of the routeTemplate the route being checked was made from (none for a plain route). */
+    private Set<String> templateParameters = Set.of();
 
     /** Visits every definition reachable through getters, checking URIs, placeholders, beans and expressions. */
     private void walk(DefaultCamelContext context, String file, Object root) {
@@ -341,7 +353,7 @@ public final class FlowValidator {
         while (matcher.find()) {
             String key = matcher.group(1).trim();
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
-            if (!hasDefault && lookup(key).isEmpty()) {
+            if (!hasDefault && !templateParameters.contains(key) && lookup(key).isEmpty()) {
                 problems.add(new Problem(file, line, "placeholder {{" + key + "}} is not defined in application.yaml"
                         + nearest(key, keys())));
                 ok = false;

@@ -102,7 +102,8 @@ class SingleRunnerRoutesTest extends GatewayTestSupport {
 
     private List<RouteDefinition> flowsOfRoutesFolder() {
         return ((ModelCamelContext) camelContext).getRouteDefinitions().stream()
-                .filter(r -> r.getResource() != null && r.getResource().getLocation().contains("routes/"))
+                // the routes of the route files, and those made from their templates (templatedRoute)
+                .filter(r -> r.isCreatedFromTemplate() || r.getResource() != null && r.getResource().getLocation().contains("routes/"))
                 .toList();
     }
 }
