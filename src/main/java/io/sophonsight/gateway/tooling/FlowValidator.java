@@ -230,7 +230,7 @@ public final class FlowValidator {
             }
         }
         // a route made from a routeTemplate: its {{parameters}} are the template's, their values are checked instead
-        templateParameters = route.getTemplateParameters() == null ? Set.of() : route.getTemplateParameters().keySet();
+        templateParameters = route.getTemplateParameters() == null ? Map.of() : route.getTemplateParameters();
         if (route.getTemplateParameters() != null) {
             route.getTemplateParameters().values().forEach(value -> checkPlaceholders(file, line, String.valueOf(value)));
         }
@@ -240,12 +240,12 @@ public final class FlowValidator {
             }
             walk(context, file, route);
         } finally {
-            templateParameters = Set.of();
+            templateParameters = Map.of();
         }
     }
 
     /** Parameter names of the routeTemplate the route being checked was made from (none for a plain route). */
-    private Set<String> templateParameters = Set.of();
+    private Map<String, Object> templateParameters = Map.of();
 
     /** Visits every definition reachable through getters, checking URIs, placeholders, beans and expressions. */
     private void walk(DefaultCamelContext context, String file, Object root) {
@@ -293,9 +293,12 @@ public final class FlowValidator {
         if (!checkPlaceholders(file, line, uri)) {
             return;
         }
-        String resolved;
+        String resolved = uri;
+        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
+            resolved = resolved.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
         try {
-            resolved = context.resolvePropertyPlaceholders(uri);
+            resolved = context.resolvePropertyPlaceholders(resolved);
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "cannot resolve '" + uri + "': " + e.getMessage()));
             return;
@@ -353,7 +356,7 @@ public final class FlowValidator {
         while (matcher.find()) {
             String key = matcher.group(1).trim();
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
-            if (!hasDefault && !templateParameters.contains(key) && lookup(key).isEmpty()) {
+            if (!hasDefault && !templateParameters.containsKey(key) && lookup(key).isEmpty()) {
                 problems.add(new Problem(file, line, "placeholder {{" + key + "}} is not defined in application.yaml"
                         + nearest(key, keys())));
                 ok = false;
