@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 /**
  * Window and paging of one run of the access-record pollers ({@code routes/access-record-poll.camel.yaml}).
  *
- * <p>A run reads one kind of record (employee, stranger, visitor; spec §3.5) over the window
+ * <p>A run reads one kind of record (employee, stranger, visitor; docs/sophonsight-openapi.md §3.5) over the window
  * [watermark − overlap, now], or [now − first look-back, now] when the kind never completed a
  * window. The window's end is fixed when the run starts, so records passing during the run belong
  * to the next window. The pages are read by a {@link PagedReading}: the window is complete only when
@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  *
  * <p>The state of the run is one {@link Run} in the exchange property {@value #RUN}; the route reads
  * its {@link Run#getStep() step} to decide: another page, complete, or fail (watermark kept). The API path
- * ({@code /openapi/v1/cross/record/<kind>/getList}, spec §3.5) is set by the route.
+ * ({@code /openapi/v1/cross/record/<kind>/getList}, docs/sophonsight-openapi.md §3.5) is set by the route.
  */
 @Component("accessRecordPoller")
 public class AccessRecordPoller {

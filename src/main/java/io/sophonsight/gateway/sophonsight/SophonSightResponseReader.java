@@ -9,7 +9,7 @@ import io.sophonsight.gateway.photos.PhotoContent;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the platform's answer (spec §2) and decides what kind of outcome it is:
+ * Reads the platform's answer (docs/sophonsight-openapi.md §2) and decides what kind of outcome it is:
  * the envelope's {@code data}, a business refusal, or an unavailable platform.
  */
 @Component("sophonSightResponseReader")
