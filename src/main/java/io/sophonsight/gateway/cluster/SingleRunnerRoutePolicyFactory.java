@@ -89,14 +89,13 @@ public class SingleRunnerRoutePolicyFactory implements RoutePolicyFactory {
         if (settings.includeRoutes().contains(id)) {
             return true;
         }
-        // a route made from a routeTemplate: its URI's template parameters ({{kind}}) are put in first
-        String raw = route.getInput().getEndpointUri();
-        if (route.getTemplateParameters() != null) {
+        String uri = route.getInput().getEndpointUri();
+        if (route.getTemplateParameters() != null) { // a route made from a routeTemplate: its parameters first
             for (Map.Entry<String, Object> parameter : route.getTemplateParameters().entrySet()) {
-                raw = raw.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+                uri = uri.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
             }
         }
-        String uri = camelContext.resolvePropertyPlaceholders(raw);
+        uri = camelContext.resolvePropertyPlaceholders(uri);
         String scheme = uri.substring(0, Math.max(uri.indexOf(':'), 0)).toLowerCase(Locale.ROOT);
         if ("master".equals(scheme)) {
             return false; // the master component elects its own leader

@@ -55,7 +55,7 @@ public final class FlowDiagram {
     public static final String TABLE_END = "<!-- route-table:end -->";
 
     private static final Pattern SQL_TABLE = Pattern.compile(
-            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
+            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(MERGE)\\s+INTO|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SQL_OPTIONS = Pattern.compile("\\?(\\w+=\\S*(?:&\\w+=\\S*)*)$");
     private static final String SOPHONSIGHT = "sophonsight";
@@ -127,7 +127,13 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = resolve(context, withTemplateParameters(definition, definition.getInput().getEndpointUri()));
+                String uri = definition.getInput().getEndpointUri();
+                if (definition.getTemplateParameters() != null) { // a templatedRoute: its parameters first
+                    for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
+                        uri = uri.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+                    }
+                }
+                uri = resolve(context, uri);
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
@@ -166,27 +172,6 @@ public final class FlowDiagram {
                 });
             }
         });
-    }
-
-    /** A route made from a routeTemplate: its URI with the template's {{parameters}} put in. */
-    private static String withTemplateParameters(RouteDefinition definition, String uri) {
-        String filled = uri;
-        if (definition.getTemplateParameters() != null) {
-            for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
-                filled = filled.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
-            }
-        }
-        return filled;
-    }
-
-    /** The statement of a {@code sql:classpath:...} step: its file under src/main/resources, {@code --} lines left out. */
-    private String sqlFile(String path) {
-        try {
-            return Files.readAllLines(projectDir.resolve("src/main/resources").resolve(path)).stream()
-                    .filter(line -> !line.trim().startsWith("--")).collect(java.util.stream.Collectors.joining(" "));
-        } catch (java.io.IOException e) {
-            return ""; // FlowValidator reports a missing file
-        }
     }
 
     private String property(String key) {
@@ -318,15 +303,27 @@ public final class FlowDiagram {
         if (!statement.find()) {
             return null;
         }
-        String verb = statement.group(1) != null ? statement.group(1) : statement.group(2) != null ? statement.group(2)
-                : statement.group(3) != null ? statement.group(3) : statement.group(4);
-        String name = statement.group(5).toLowerCase(Locale.ROOT);
+        String verb = null;
+        for (int group = 1; verb == null && group <= 5; group++) {
+            verb = statement.group(group);
+        }
+        String name = statement.group(6).toLowerCase(Locale.ROOT);
         boolean hr = String.valueOf(options.get("dataSource")).contains("hrDataSource");
         String id = (hr ? "hr_" : "t_") + sanitize(name);
         places.put(id, new Place(id, hr ? "HR database" : "gateway database", "[(\"%s\")]", name));
         String edgeLabel = label != null ? label : verb.toLowerCase(Locale.ROOT);
         edges.add(outgoing ? new Edge(node(routeId), id, edgeLabel, label != null) : new Edge(id, node(routeId), edgeLabel, false));
         return id;
+    }
+
+    /** The statement of a {@code sql:classpath:} file (src/main/resources), without its {@code --} comment lines. */
+    private static String sqlFile(String path) {
+        try {
+            return Files.readAllLines(Path.of("src/main/resources", path), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Set<String> upstream(String routeId) {
