@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
  * Each page hands on only the records new to this run, so a re-read never reaches the store twice.
  *
  * <p>The state of the run is one {@link Run} in the exchange property {@value #RUN}; the route reads
- * its {@link Run#getStep() step} to decide: another page, complete, or fail (watermark kept).
+ * its {@link Run#getStep() step} to decide: another page, complete, or fail (watermark kept). The API path
+ * ({@code /openapi/v1/cross/record/<kind>/getList}, docs/sophonsight-openapi.md §3.5) is set by the route.
  */
 @Component("accessRecordPoller")
 public class AccessRecordPoller {
@@ -54,9 +55,9 @@ public class AccessRecordPoller {
         private final long windowTo;
         private final boolean firstRun;
         private final PagedReading reading;
+        private int handedOn;
         private int stored;
         private int duplicates;
-        private int refused;
 
         Run(String kind, long windowFrom, long windowTo, boolean firstRun, PagedReading reading) {
             this.kind = kind;
@@ -101,8 +102,12 @@ public class AccessRecordPoller {
             }
         }
 
-        synchronized void refused() {
-            refused++;
+        /**
+         * Records handed on to the store step but neither stored nor found stored: refused (dead-lettered by
+         * routeConfiguration schedule). In a failed run this also counts the records the failure left unprocessed.
+         */
+        synchronized int refused() {
+            return handedOn - stored - duplicates;
         }
 
         synchronized Map<String, Object> summary(String status, String failureReason) {
@@ -122,7 +127,7 @@ public class AccessRecordPoller {
             summary.put("totalCount", reading.total());
             summary.put("stored", stored);
             summary.put("duplicates", duplicates);
-            summary.put("refused", refused);
+            summary.put("refused", refused());
             summary.put("failureReason", failureReason);
             return summary;
         }
@@ -173,11 +178,6 @@ public class AccessRecordPoller {
         return new Run(kind, from, now, watermark == null, reading);
     }
 
-    /** API path of the run's kind (docs/sophonsight-openapi.md §3.5). */
-    public String path(Run run) {
-        return "/openapi/v1/cross/record/" + run.kind + "/getList";
-    }
-
     /** Business fields of the next page: the window, the page, and the images asked for this kind. */
     public Map<String, Object> nextPageRequest(Run run) {
         Map<String, Object> request = new LinkedHashMap<>();
@@ -226,6 +226,7 @@ public class AccessRecordPoller {
                     newRecords.add(records.get(i));
                 }
             }
+            run.handedOn += newRecords.size();
             return newRecords;
         }
     }
@@ -233,11 +234,6 @@ public class AccessRecordPoller {
     /** Counts one record after the store step ({@code storeResult} = stored | duplicate). */
     public void counted(Run run, String storeResult) {
         run.counted(storeResult);
-    }
-
-    /** Counts one record refused by the normaliser (it went to the dead-letter table). */
-    public void refused(Run run) {
-        run.refused();
     }
 
     /** Summary of a run whose window was read completely and stored; {@code windowTo} becomes the new watermark. */

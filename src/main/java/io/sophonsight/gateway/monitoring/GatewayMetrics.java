@@ -22,7 +22,6 @@ import io.sophonsight.gateway.hr.HrDeletionGuard;
 import io.sophonsight.gateway.hr.HrSyncMode;
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
 import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.springframework.beans.factory.DisposableBean;
@@ -154,7 +153,7 @@ public class GatewayMetrics implements DisposableBean {
     }
 
     /** Counts an alert raised through {@code direct:gateway-alert}, by its type. */
-    public void countAlert(@Header("GatewayAlertType") String type) {
+    public void countAlert(String type) {
         String tag = type == null || type.isBlank() ? "unknown" : type;
         alertCounters.computeIfAbsent(tag, t -> Counter.builder("gateway.alerts")
                 .description("Alerts raised (WARN log + alerts queue), by type")
@@ -165,8 +164,7 @@ public class GatewayMetrics implements DisposableBean {
      * Counts a platform call that failed for good ({@code routes/sophonsight-api.camel.yaml}, after the retries):
      * {@code unavailable} (unreachable or 5xx) or {@code refused} (business error), by API path.
      */
-    public void countPlatformCallFailure(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure,
-                                         @Header("SophonSightPath") String path) {
+    public void countPlatformCallFailure(Exception failure, String path) {
         String reason = failure instanceof SophonSightUnavailableException ? "unavailable"
                 : failure instanceof SophonSightBusinessException ? "refused" : "error";
         Counter.builder("gateway.platform.call.failures")
@@ -178,8 +176,20 @@ public class GatewayMetrics implements DisposableBean {
                 .increment();
     }
 
+    /**
+     * Counts a scheduled or polling run that failed ({@code routeConfiguration schedule}); {@code route} = the
+     * route whose step failed.
+     */
+    public void countScheduledRunFailure(String route) {
+        Counter.builder("gateway.schedule.run.failures")
+                .description("Scheduled or polling runs that failed (watermarks kept, nothing marked done), by route")
+                .tag("route", route == null ? "unknown" : route)
+                .register(registry)
+                .increment();
+    }
+
     /** One call whose answer was lost after it was sent (it may have been applied), whatever happens next. */
-    public void countLostAnswer(@Header("SophonSightPath") String path) {
+    public void countLostAnswer(String path) {
         Counter.builder("gateway.platform.answers.lost")
                 .description("Calls to SophonSight sent without an answer coming back (broken connection after sending, "
                         + "response timeout, HTTP 504): the platform may have applied them; by API path")

@@ -7,8 +7,6 @@ import io.sophonsight.gateway.common.ImageType;
 import io.sophonsight.gateway.common.FailureReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,61 +24,59 @@ public class SophonSightResponseReader {
         this.mapper = mapper;
     }
 
-    /** Camel step after the HTTP call: body becomes {@code data} (Map, List, scalar or null), or image bytes. */
-    public void read(Exchange exchange) throws IOException {
-        Message in = exchange.getMessage();
-        String path = in.getHeader(SophonSightSigner.PATH_HEADER, String.class);
-        int httpStatus = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        byte[] body = in.getBody(byte[].class);
-        if (body == null) {
-            body = new byte[0];
+    /**
+     * The platform's answer to {@code path} ({@code httpStatus}, {@code contentType}, the raw {@code body}) as
+     * the envelope's {@code data} (Map, List, scalar or null), or image bytes; a refusal or an unusable answer
+     * is thrown as its typed failure.
+     */
+    public Object read(String path, Integer httpStatus, String contentType, byte[] body) throws IOException {
+        int status = httpStatus == null ? 0 : httpStatus;
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (status >= 500 || status == 429 || status == 408) {
+            throw new SophonSightUnavailableException(path, status, "HTTP " + status, null);
         }
-        if (httpStatus >= 500 || httpStatus == 429 || httpStatus == 408) {
-            throw new SophonSightUnavailableException(path, httpStatus, "HTTP " + httpStatus, null);
+        if (status >= 400) {
+            throw new SophonSightCallException(path, status,
+                    "SophonSight answered HTTP " + status + " for " + path + ": " + excerpt(bytes), null);
         }
-        if (httpStatus >= 400) {
-            throw new SophonSightCallException(path, httpStatus,
-                    "SophonSight answered HTTP " + httpStatus + " for " + path + ": " + excerpt(body), null);
-        }
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase();
-        if (!looksLikeJson(contentType, body)) {
+        String type = contentType == null ? "" : contentType.toLowerCase();
+        if (!looksLikeJson(type, bytes)) {
             // pic/download answers with "a file stream", content type undocumented (image/*, octet-stream,
             // text/plain and none are seen): the bytes decide, whatever the header says
-            if (ImageType.sniff(body) != null) {
-                in.setBody(body);
-                return;
+            if (ImageType.sniff(bytes) != null) {
+                return bytes;
             }
             if (DOWNLOAD_PATH.equals(path)) {
-                throw new SophonSightCallException(path, httpStatus, "pic/download answered " + body.length + " bytes ("
-                        + (contentType.isEmpty() ? "no content type" : contentType) + ") that are neither the JSON envelope "
-                        + "nor an image (JPEG, PNG, GIF, WebP, BMP): " + excerpt(body), null);
+                throw new SophonSightCallException(path, status, "pic/download answered " + bytes.length + " bytes ("
+                        + (type.isEmpty() ? "no content type" : type) + ") that are neither the JSON envelope "
+                        + "nor an image (JPEG, PNG, GIF, WebP, BMP): " + excerpt(bytes), null);
             }
-            throw new SophonSightUnavailableException(path, httpStatus,
-                    "answer is not the platform's JSON envelope (" + contentType + "): " + excerpt(body), null);
+            throw new SophonSightUnavailableException(path, status,
+                    "answer is not the platform's JSON envelope (" + type + "): " + excerpt(bytes), null);
         }
         JsonNode envelope;
         try {
-            envelope = mapper.readTree(body);
+            envelope = mapper.readTree(bytes);
         } catch (IOException e) {
-            throw new SophonSightUnavailableException(path, httpStatus, "malformed JSON answer: " + excerpt(body), e);
+            throw new SophonSightUnavailableException(path, status, "malformed JSON answer: " + excerpt(bytes), e);
         }
-        JsonNode status = envelope.path("status");
-        if (!envelope.isObject() || status.isMissingNode() || !status.canConvertToInt() && !status.asText().matches("-?\\d+")) {
-            throw new SophonSightUnavailableException(path, httpStatus, "answer has no envelope status: " + excerpt(body), null);
+        JsonNode envelopeStatus = envelope.path("status");
+        if (!envelope.isObject() || envelopeStatus.isMissingNode()
+                || !envelopeStatus.canConvertToInt() && !envelopeStatus.asText().matches("-?\\d+")) {
+            throw new SophonSightUnavailableException(path, status, "answer has no envelope status: " + excerpt(bytes), null);
         }
-        int code = status.isNumber() ? status.asInt() : Integer.parseInt(status.asText());
+        int code = envelopeStatus.isNumber() ? envelopeStatus.asInt() : Integer.parseInt(envelopeStatus.asText());
         if (code != 0) {
             throw new SophonSightBusinessException(path, code, envelope.path("message").asText(""));
         }
         JsonNode data = envelope.get("data");
-        in.setBody(data == null || data.isNull() ? null : mapper.treeToValue(data, Object.class));
+        return data == null || data.isNull() ? null : mapper.treeToValue(data, Object.class);
     }
 
-    /** Camel step for transport failures (connection refused, timeouts, broken connections). */
-    public void unreachable(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String path = exchange.getMessage().getHeader(SophonSightSigner.PATH_HEADER, String.class);
-        String reason = cause == null ? "unknown transport failure" : FailureReason.of(cause);
+    /** A transport failure before any answer ({@code cause}: connection refused, timeout...) as the typed failure. */
+    public void unreachable(String path, Exception cause) {
+        String reason = cause == null ? "unknown transport failure"
+                : FailureReason.of(cause);
         throw new SophonSightUnavailableException(path, -1, reason, cause);
     }
 
@@ -103,7 +99,7 @@ public class SophonSightResponseReader {
     }
 
     /**
-     * Camel step when the request was sent but its answer never came ({@code cause}: the transport failure) or a
+     * When the request was sent but its answer never came ({@code cause}: the transport failure) or a
      * proxy answered 504 ({@code httpStatus}): the typed failure, which the call step retries unless the caller
      * said a repeat could create something twice.
      */
@@ -113,23 +109,6 @@ public class SophonSightResponseReader {
         }
         String reason = cause == null ? "no answer" : FailureReason.of(cause);
         throw new SophonSightAnswerLostException(path, -1, reason, cause);
-    }
-
-    /**
-     * Camel step of {@code sophonsight-call}: rethrows the failure of the attempts with the error-handler
-     * marks cleared, so the calling flow's own onException / routeConfiguration handles it like any
-     * other failure of one of its steps (instead of treating it as already handled and exhausted).
-     */
-    public void rethrowToCaller(Exchange exchange) throws Exception {
-        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
-        exchange.removeProperty(Exchange.FAILURE_ENDPOINT);
-        exchange.removeProperty(Exchange.FAILURE_ROUTE_ID);
-        exchange.getExchangeExtension().setRedeliveryExhausted(false);
-        exchange.getExchangeExtension().setFailureHandled(false);
-        exchange.getExchangeExtension().setErrorHandlerHandled(null);
-        exchange.getMessage().removeHeaders("CamelRedelivery*");
-        throw failure == null ? new IllegalStateException("SophonSight call failed without an exception") : failure;
     }
 
     private static boolean looksLikeJson(String contentType, byte[] body) {

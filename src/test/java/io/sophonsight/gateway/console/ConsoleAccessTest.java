@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.sophonsight.gateway.DeadLetters;
+import io.sophonsight.gateway.deadletters.DeadLetters;
 import io.sophonsight.gateway.monitoring.JolokiaClient;
 import io.sophonsight.gateway.push.PushTestSupport;
 import org.junit.jupiter.api.Test;

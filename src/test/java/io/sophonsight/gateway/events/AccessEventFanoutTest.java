@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.management.ObjectName;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sophonsight.gateway.DeadLetters;
+import io.sophonsight.gateway.deadletters.DeadLetters;
 import io.sophonsight.gateway.push.PushTestSupport;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQExceptionType;
@@ -108,8 +108,10 @@ class AccessEventFanoutTest extends PushTestSupport {
         // Then the event is given up: DEAD, with a dead letter naming the reason and the event
         Map<String, Object> row = awaitStatus(visitor, passTime, "DEAD");
         assertThat((String) row.get("last_error")).contains("broker unavailable");
-        Map<String, Object> deadLetter = jdbc.queryForMap(
-                "SELECT * FROM dead_letter WHERE flow = 'access-event-fanout' AND payload_ref = ?", row.get("id").toString());
+        // (the event is marked DEAD first, then its dead letter is written: wait for the letter too)
+        Map<String, Object> deadLetter = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> jdbc.queryForList("SELECT * FROM dead_letter WHERE flow = 'access-event-fanout' AND payload_ref = ?",
+                        row.get("id").toString()), letters -> !letters.isEmpty()).get(0);
         assertThat((String) deadLetter.get("reason")).contains("failed 3 times").contains("broker unavailable");
         assertThat((String) deadLetter.get("payload")).contains("\"personId\":\"" + visitor + "\"");
 

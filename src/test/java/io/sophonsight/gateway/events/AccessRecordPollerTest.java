@@ -34,7 +34,7 @@ class AccessRecordPollerTest {
         assertThat(poller.nextPageRequest(withWatermark)).containsEntry("startTime", NOW - 4_200_000L)
                 .containsEntry("endTime", NOW).containsEntry("index", 1).containsEntry("pageSize", 3);
         assertThat(poller.nextPageRequest(firstRun)).containsEntry("startTime", NOW - 86_400_000L);
-        assertThat(poller.path(firstRun)).isEqualTo("/openapi/v1/cross/record/stranger/getList");
+        assertThat(firstRun.getKind()).isEqualTo("stranger");
         assertThat(poller.completed(firstRun)).containsEntry("firstRun", true);
     }
 

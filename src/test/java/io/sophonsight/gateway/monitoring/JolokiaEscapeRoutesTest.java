@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.sophonsight.gateway.DeadLetters;
+import io.sophonsight.gateway.deadletters.DeadLetters;
 import io.sophonsight.gateway.hr.HrDeletionGuard;
 import io.sophonsight.gateway.hr.HrSyncOperations;
 import io.sophonsight.gateway.push.PushTestSupport;

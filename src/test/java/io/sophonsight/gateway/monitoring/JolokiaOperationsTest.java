@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
-import io.sophonsight.gateway.DeadLetters;
+import io.sophonsight.gateway.deadletters.DeadLetters;
 import io.sophonsight.gateway.hr.HrDeletionGuard;
 import io.sophonsight.gateway.hr.HrSampleData;
 import io.sophonsight.gateway.hr.HrSyncOperations;
