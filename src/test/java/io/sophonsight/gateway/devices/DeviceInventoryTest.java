@@ -138,7 +138,7 @@ class DeviceInventoryTest extends GatewayTestSupport {
 
         // Then the pass is recorded as failed with its reason, and no device is marked removed
         assertThat(failed).containsEntry("status", "FAILED").containsEntry("pages", 1).containsEntry("devicesRemoved", 0);
-        assertThat((String) failed.get("failureReason")).contains("SophonSightUnavailableException");
+        assertThat((String) failed.get("failureReason")).contains("SophonSight unavailable for /openapi/v1/cross/search");
         assertThat(activeDevices()).isEqualTo(250);
         assertThat(jdbc.queryForObject("SELECT status FROM device_inventory_pass WHERE pass_id = ?", String.class,
                 failed.get("passId"))).isEqualTo("FAILED");

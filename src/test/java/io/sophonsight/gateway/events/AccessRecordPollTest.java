@@ -153,10 +153,10 @@ class AccessRecordPollTest extends GatewayTestSupport {
 
         // Then it fails after two pages, keeps what it stored, and the watermark does not move
         assertThat(failed).containsEntry("status", "FAILED").containsEntry("pages", 2).containsEntry("stored", 200);
-        assertThat(failed.get("failureReason").toString()).contains("SophonSightUnavailableException");
+        assertThat(failed.get("failureReason").toString()).contains("SophonSight unavailable for /openapi/v1/cross/record/employee/getList");
         assertThat(watermark("employee")).isEqualTo(watermark);
         assertThat(jdbc.queryForObject("SELECT last_failure FROM access_record_watermark WHERE kind = 'employee'",
-                String.class)).contains("SophonSightUnavailableException");
+                String.class)).contains("SophonSight unavailable for /openapi/v1/cross/record/employee/getList");
 
         // When the platform is back and the next poll runs
         simulator.faults().clear();
