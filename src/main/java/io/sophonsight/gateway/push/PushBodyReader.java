@@ -14,9 +14,7 @@ import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
 import io.sophonsight.gateway.security.RequestBodyTooLargeException;
 import io.sophonsight.gateway.security.RequestGuardFilter;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
@@ -32,8 +30,8 @@ public class PushBodyReader {
 
     private final long maxBytes;
 
-    public PushBodyReader(@Value("${push.max-body-size:16MB}") DataSize maxBodySize) {
-        this.maxBytes = maxBodySize.toBytes();
+    public PushBodyReader(PushProperties push) {
+        this.maxBytes = push.maxBodySize().toBytes();
     }
 
     public byte[] read(Exchange exchange) {
