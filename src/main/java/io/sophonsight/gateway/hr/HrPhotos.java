@@ -15,7 +15,7 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,7 +41,12 @@ public class HrPhotos {
     private final Path baseDir;
     private final long maxBytes;
 
-    public HrPhotos(@Value("${hr.photo.base-dir:.}") String baseDir, @Value("${hr.photo.max-bytes:2097152}") long maxBytes) {
+    @Autowired
+    public HrPhotos(HrProperties hr) {
+        this(hr.photo().baseDir(), hr.photo().maxBytes());
+    }
+
+    public HrPhotos(String baseDir, long maxBytes) {
         this.baseDir = Path.of(baseDir).toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
     }

@@ -4,7 +4,6 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,7 +19,8 @@ public class HrSyncConfiguration {
     public static final String PEOPLE_POOL = "hrSyncPeoplePool";
 
     @Bean(PEOPLE_POOL)
-    public CamelContextConfiguration hrSyncPeoplePool(@Value("${hr.sync.parallelism:4}") int parallelism) {
+    public CamelContextConfiguration hrSyncPeoplePool(HrProperties hr) {
+        int parallelism = hr.sync().parallelism();
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
