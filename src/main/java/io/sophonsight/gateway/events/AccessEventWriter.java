@@ -20,7 +20,8 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -68,11 +69,15 @@ public class AccessEventWriter {
     private final List<Pending> queue = new ArrayList<>();
     private boolean committing;
 
+    @Autowired
     public AccessEventWriter(@Qualifier("dataSource") DataSource dataSource, PlatformTransactionManager transactionManager,
-                             @Value("${push.sql.insert-event}") String insertEvent,
-                             @Value("${push.sql.insert-event-images}") String insertImages,
-                             @Value("${push.store.max-batch}") int maxBatch,
-                             @Value("${push.identity.tolerance}") Duration identityTolerance, MeterRegistry registry) {
+                             PushProperties push, MeterRegistry registry) {
+        this(dataSource, transactionManager, push.sql().insertEvent(), push.sql().insertEventImages(),
+                push.store().maxBatch(), push.identity().tolerance(), registry);
+    }
+
+    public AccessEventWriter(DataSource dataSource, PlatformTransactionManager transactionManager, String insertEvent,
+                             String insertImages, int maxBatch, Duration identityTolerance, MeterRegistry registry) {
         this.transactions = new TransactionTemplate(transactionManager);
         this.identity = new AccessEventIdentity(new NamedParameterJdbcTemplate(dataSource), springParameters(insertEvent),
                 springParameters(insertImages), identityTolerance);

@@ -4,7 +4,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 
 import org.apache.camel.Exchange;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
@@ -21,14 +21,11 @@ public class FanoutRetryPolicy {
     private final double multiplier;
     private final long maxDelayMs;
 
-    public FanoutRetryPolicy(@Value("${push.fanout.max-attempts}") int maxAttempts,
-                             @Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
-                             @Value("${push.fanout.backoff-multiplier}") double multiplier,
-                             @Value("${push.fanout.max-delay-ms}") long maxDelayMs) {
-        this.maxAttempts = Math.max(1, maxAttempts);
-        this.initialDelayMs = initialDelayMs;
-        this.multiplier = multiplier;
-        this.maxDelayMs = maxDelayMs;
+    public FanoutRetryPolicy(PushProperties push) {
+        this.maxAttempts = Math.max(1, push.fanout().maxAttempts());
+        this.initialDelayMs = push.fanout().initialDelayMs();
+        this.multiplier = push.fanout().backoffMultiplier();
+        this.maxDelayMs = push.fanout().maxDelayMs();
     }
 
     public void onFailure(Exchange exchange) {
