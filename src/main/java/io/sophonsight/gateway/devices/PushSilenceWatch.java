@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -54,8 +54,11 @@ public class PushSilenceWatch {
     }
 
     @Autowired
-    public PushSilenceWatch(@Value("${push.silence.threshold}") Duration threshold, JdbcTemplate jdbc,
-                            @Value("${push.silence.heartbeat-interval:10s}") Duration heartbeatInterval) {
+    public PushSilenceWatch(PushProperties push, JdbcTemplate jdbc) {
+        this(push.silence().threshold(), jdbc, push.silence().heartbeatInterval());
+    }
+
+    PushSilenceWatch(Duration threshold, JdbcTemplate jdbc, Duration heartbeatInterval) {
         this.threshold = threshold;
         this.jdbc = jdbc;
         this.heartbeatInterval = heartbeatInterval;

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,7 +42,12 @@ public class PhotoContent {
     private final ObjectMapper mapper;
     private final String cacheControl;
 
-    public PhotoContent(ObjectMapper mapper, @Value("${photos.cache-control}") String cacheControl) {
+    @Autowired
+    public PhotoContent(ObjectMapper mapper, PhotosProperties photos) {
+        this(mapper, photos.cacheControl());
+    }
+
+    public PhotoContent(ObjectMapper mapper, String cacheControl) {
         this.mapper = mapper;
         this.cacheControl = cacheControl;
     }

@@ -11,7 +11,6 @@ import org.apache.camel.InvalidPayloadException;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +25,8 @@ public class VisitorApiResponses {
 
     private final String basePath;
 
-    public VisitorApiResponses(@Value("${visitors.api.path}") String basePath) {
+    public VisitorApiResponses(VisitorsProperties visitors) {
+        String basePath = visitors.api().path();
         this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
     }
 

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +33,8 @@ public class VisitorValidator {
     private final Clock clock;
 
     @Autowired
-    public VisitorValidator(@Value("${visitors.photo.max-bytes}") long maxPhotoBytes) {
-        this(maxPhotoBytes, Clock.systemUTC());
+    public VisitorValidator(VisitorsProperties visitors) {
+        this(visitors.photo().maxBytes(), Clock.systemUTC());
     }
 
     VisitorValidator(long maxPhotoBytes, Clock clock) {
