@@ -100,7 +100,9 @@ final class FlowFiles {
         for (Method getter : node.getClass().getMethods()) {
             if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
                     || getter.getDeclaringClass() == Object.class || getter.getName().equals("getParent")
-                    || getter.getName().equals("getRoute") || getter.getName().equals("getCamelContext")) {
+                    || getter.getName().equals("getRoute") || getter.getName().equals("getCamelContext")
+                    // a REST verb's route points back at its REST definition, whose to: is the route itself once inlined
+                    || getter.getName().equals("getRestDefinition")) {
                 continue;
             }
             Object value;
@@ -112,7 +114,8 @@ final class FlowFiles {
             if (value instanceof String text) {
                 visitor.text(node, getter.getName(), text);
             } else if (value instanceof Collection<?> items) {
-                items.forEach(item -> walkIfModel(item, visitor, seen));
+                // a copy: some getters (REST verbs, templates) fill lists lazily while they are walked
+                new ArrayList<>(items).forEach(item -> walkIfModel(item, visitor, seen));
             } else {
                 walkIfModel(value, visitor, seen);
             }
