@@ -31,7 +31,7 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
 
 /**
- * Draws the picture of all flows from the real route files, so README cannot drift from them: a Mermaid
+ * Draws the picture of all flows from the real route files, so the docs cannot drift from them: a Mermaid
  * {@code flowchart LR} with one subgraph per flow file (its routes and what starts them) and the places
  * events reach (tables of the gateway's and the HR database, JMS queues, folders, the SophonSight
  * platform), plus a table of every route id with its description, what starts it and what it reaches.
@@ -41,12 +41,14 @@ import org.springframework.core.env.PropertySourcesPropertyResolver;
  * is the same on every machine. A {@code sql:} endpoint is drawn as the table its statement names
  * ({@code INSERT INTO t}, {@code UPDATE t}, {@code DELETE FROM t}, the first {@code FROM t} of a SELECT).
  *
- * <p>Regenerate README's blocks: {@code mvn -q compile exec:java@flow-diagram}
- * ({@code FlowDiagramTest} fails while README differs from what this class produces).
+ * <p>Regenerate the blocks of {@value #DOCUMENT}: {@code mvn -q compile exec:java@flow-diagram}
+ * ({@code FlowDiagramTest} fails while that page differs from what this class produces).
  */
 public final class FlowDiagram {
 
     public static final String REGENERATE = "mvn -q compile exec:java@flow-diagram";
+    /** The page that shows the generated diagram and route table (README.md is the landing page, too short for them). */
+    public static final String DOCUMENT = "docs/flows/README.md";
     public static final String DIAGRAM_BEGIN = "<!-- flow-diagram:begin -->";
     public static final String DIAGRAM_END = "<!-- flow-diagram:end -->";
     public static final String TABLE_BEGIN = "<!-- route-table:begin -->";
@@ -98,16 +100,16 @@ public final class FlowDiagram {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path readme = dir.resolve("README.md");
+        Path document = dir.resolve(DOCUMENT);
         FlowDiagram diagram = new FlowDiagram(dir);
-        String text = Files.readString(readme);
+        String text = Files.readString(document);
         String updated = replaceBlock(replaceBlock(text, DIAGRAM_BEGIN, DIAGRAM_END, diagram.mermaidBlock()),
                 TABLE_BEGIN, TABLE_END, diagram.routeTable());
         if (updated.equals(text)) {
-            System.out.println("README.md flow diagram and route table are up to date");
+            System.out.println(DOCUMENT + " flow diagram and route table are up to date");
         } else {
-            Files.writeString(readme, updated);
-            System.out.println("README.md flow diagram and route table regenerated from routes/ and application.yaml");
+            Files.writeString(document, updated);
+            System.out.println(DOCUMENT + " flow diagram and route table regenerated from routes/ and application.yaml");
         }
     }
 
@@ -322,7 +324,7 @@ public final class FlowDiagram {
     }
 
     // ------------------------------------------------------------------ rendering
-    /** The Mermaid code block README shows between the flow-diagram markers. */
+    /** The Mermaid code block {@value #DOCUMENT} shows between the flow-diagram markers. */
     public String mermaidBlock() {
         StringBuilder out = new StringBuilder("```mermaid\nflowchart LR\n");
         definitions.forEach((file, list) -> {
@@ -366,7 +368,7 @@ public final class FlowDiagram {
         return out.append("```\n").toString();
     }
 
-    /** The Markdown table of every route README shows between the route-table markers. */
+    /** The Markdown table of every route {@value #DOCUMENT} shows between the route-table markers. */
     public String routeTable() {
         StringBuilder out = new StringBuilder("| route id | flow file | started by | what it does | reaches |\n|---|---|---|---|---|\n");
         Map<String, List<String>> callers = new TreeMap<>();
@@ -435,7 +437,7 @@ public final class FlowDiagram {
         int from = text.indexOf(begin);
         int to = text.indexOf(end);
         if (from < 0 || to < from) {
-            throw new IllegalStateException("README.md needs the markers " + begin + " and " + end);
+            throw new IllegalStateException("the document needs the markers " + begin + " and " + end);
         }
         return text.substring(0, from + begin.length()) + "\n" + content + text.substring(to);
     }
