@@ -127,7 +127,8 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = resolve(context, definition.getInput().getEndpointUri());
+                // a route made from a template: its {{parameters}} are the values its templatedRoute gives
+                String uri = resolve(context, FlowFiles.withTemplateParameters(definition, definition.getInput().getEndpointUri()));
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
@@ -135,6 +136,7 @@ public final class FlowDiagram {
                 definitions.computeIfAbsent(name, n -> new ArrayList<>()).add(definition);
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(definition, found);
+                found.replaceAll(call -> new Call(FlowFiles.withTemplateParameters(definition, call.uri()), call.how()));
                 contexts.put(definition.getId(), context);
                 calls.put(definition.getId(), found);
                 if (definition.getRouteConfigurationId() != null) {
