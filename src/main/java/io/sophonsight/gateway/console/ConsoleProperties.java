@@ -7,10 +7,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code gateway.console.*} keys: the login of the Camel console (hawtio on the management port).
  *
- * @param user login of the console; empty = console off, except beside the built-in simulator (demo: user admin,
+ * @param user Login of the console; empty = console off, except beside the built-in simulator (demo: user admin,
  *             password printed at start-up)
- * @param password password of the console user: environment or Kubernetes Secret only
- * @param loopbackOnly the console answers callers on the loopback interface only (this machine, kubectl
+ * @param password Password of the console user: environment or Kubernetes Secret only
+ * @param loopbackOnly The console answers callers on the loopback interface only (this machine, kubectl
  *                     port-forward); false = anyone who reaches the management port may try the login
  */
 @Validated

@@ -9,16 +9,16 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code devices.*} keys Java reads: the paging of the device inventory.
  *
- * @param inventory paging of the inventory pass over the platform's device list
+ * @param inventory Paging of the inventory pass over the platform's device list
  */
 @Validated
 @ConfigurationProperties("devices")
 public record DevicesProperties(@Valid @DefaultValue Inventory inventory) {
 
     /**
-     * @param pageSize devices asked for per page of /openapi/v1/cross/search
-     * @param maxPages safety stop: a pass needing more pages than this fails (and marks nothing removed)
-     * @param maxRereads a pass whose distinct devices fall short of totalSize is read again this often before it fails
+     * @param pageSize Devices asked for per page of /openapi/v1/cross/search
+     * @param maxPages Safety stop: a pass needing more pages than this fails (and marks nothing removed)
+     * @param maxRereads A pass whose distinct devices fall short of totalSize is read again this often before it fails
      */
     public record Inventory(
             @Min(1) @DefaultValue("100") int pageSize,

@@ -12,11 +12,11 @@ import org.springframework.validation.annotation.Validated;
  * The {@code query.records.*} keys Java reads: paging and windows of the access-record pollers (the per-kind crons
  * and photo switches are read by the routes).
  *
- * @param pageSize records asked for per page of the record queries
- * @param maxPages safety stop: a window needing more pages than this fails (watermark kept) instead of paging forever
- * @param maxRereads a window whose distinct records fall short of totalCount is read again this often before the run fails
- * @param overlap each window starts this long before the last watermark, to catch records the platform learned late
- * @param firstLookback how far back the first run of a kind looks (no watermark yet)
+ * @param pageSize Records asked for per page of the record queries
+ * @param maxPages Safety stop: a window needing more pages than this fails (watermark kept) instead of paging forever
+ * @param maxRereads A window whose distinct records fall short of totalCount is read again this often before the run fails
+ * @param overlap Each window starts this long before the last watermark, to catch records the platform learned late
+ * @param firstLookback How far back the first run of a kind looks (no watermark yet)
  */
 @Validated
 @ConfigurationProperties("query.records")

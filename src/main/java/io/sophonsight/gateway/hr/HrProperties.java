@@ -18,9 +18,9 @@ import org.springframework.validation.annotation.Validated;
  * guarded. The HR database ({@code hr.datasource.*}) binds to Spring's DataSourceProperties; the customer SQL
  * ({@code hr.sql.*}) and the schedules are read by the routes.
  *
- * @param sample the sample HR tables of the demo
- * @param photo face photos of HR people
- * @param sync a sync run
+ * @param sample The sample HR tables of the demo
+ * @param photo Face photos of HR people
+ * @param sync A sync run
  */
 @Validated
 @ConfigurationProperties("hr")
@@ -30,16 +30,16 @@ public record HrProperties(
         @Valid @DefaultValue Sync sync) {
 
     /**
-     * @param enabled create and fill the sample HR tables in the HR database on first start; false for a real HR
-     * @param people number of people in the sample
+     * @param enabled Create and fill the sample HR tables in the HR database on first start; false for a real HR
+     * @param people Number of people in the sample
      */
     public record Sample(@DefaultValue("true") boolean enabled, @Min(0) @DefaultValue("200") int people) {
     }
 
     /**
-     * @param source where face photos come from: blob (column photo holds the bytes) or path (column photo_path names a file)
-     * @param baseDir the only folder photo_path may name a file in (source=path)
-     * @param maxBytes largest photo uploaded (bytes, file or blob); a larger one rejects the person instead of being read whole
+     * @param source Where face photos come from: blob (column photo holds the bytes) or path (column photo_path names a file)
+     * @param baseDir The only folder photo_path may name a file in (source=path)
+     * @param maxBytes Largest photo uploaded (bytes, file or blob); a larger one rejects the person instead of being read whole
      */
     public record Photo(
             @Pattern(regexp = "blob|path", message = "must be blob or path") @DefaultValue("blob") String source,
@@ -48,15 +48,15 @@ public record HrProperties(
     }
 
     /**
-     * @param dryRun compute and log the plan of every run but call nothing (also per run: header HrSyncDryRun=true)
-     * @param parallelism people sent to the platform at the same time within a run (orgs and deletes stay sequential)
-     * @param batchSize people read, planned and sent per batch: bounds a run's memory whatever the size of HR
-     * @param deleteBatchSize ids per delete call; the platform accepts at most 50
-     * @param maxIdLength longest thirdId the platform accepts; longer HR ids are rejected locally
-     * @param progressInterval how often a long run logs done/total, rate and ETA
-     * @param watermarkOverlap incremental runs re-read this much before the watermark, for HR transactions that committed late
-     * @param runRetention how long sync_run rows (the audit trail of runs) are kept
-     * @param deletion the guard against mass deletes
+     * @param dryRun Compute and log the plan of every run but call nothing (also per run: header HrSyncDryRun=true)
+     * @param parallelism People sent to the platform at the same time within a run (orgs and deletes stay sequential)
+     * @param batchSize People read, planned and sent per batch: bounds a run's memory whatever the size of HR
+     * @param deleteBatchSize Ids per delete call; the platform accepts at most 50
+     * @param maxIdLength Longest thirdId the platform accepts; longer HR ids are rejected locally
+     * @param progressInterval How often a long run logs done/total, rate and ETA
+     * @param watermarkOverlap Incremental runs re-read this much before the watermark, for HR transactions that committed late
+     * @param runRetention How long sync_run rows (the audit trail of runs) are kept
+     * @param deletion The guard against mass deletes
      */
     public record Sync(
             @DefaultValue("false") boolean dryRun,
@@ -71,9 +71,9 @@ public record HrProperties(
     }
 
     /**
-     * @param thresholdPercent a run deleting more than this share (percent) of the known people or orgs holds its deletes
+     * @param thresholdPercent A run deleting more than this share (percent) of the known people or orgs holds its deletes
      *                         until confirmed
-     * @param confirmed true = never hold deletes (e.g. after a planned reorganisation)
+     * @param confirmed True = never hold deletes (e.g. after a planned reorganisation)
      */
     public record Deletion(
             @DecimalMin("0") @DecimalMax("100") @DefaultValue("20") double thresholdPercent,

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param trustedProxies IPs / CIDR blocks of the proxies (ingress) in front of the gateway: only from them is
  *                       X-Forwarded-For read for the allowlists; empty = the allowlists judge the socket peer
- * @param routeOnRequestThread route platform-http requests on the Tomcat thread that received them (no async
+ * @param routeOnRequestThread Route platform-http requests on the Tomcat thread that received them (no async
  *                             hand-off, no second dispatch); false = Camel's own engine
  */
 @Validated

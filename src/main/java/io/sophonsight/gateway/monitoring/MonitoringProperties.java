@@ -14,20 +14,20 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code monitoring.*} keys: the Jolokia agent (JMX over HTTP) and the gauges that read the database.
  *
- * @param jolokia the Jolokia agent on its own port
- * @param metrics the database-reading gauges
+ * @param jolokia The Jolokia agent on its own port
+ * @param metrics The database-reading gauges
  */
 @Validated
 @ConfigurationProperties("monitoring")
 public record MonitoringProperties(@Valid @DefaultValue Jolokia jolokia, @Valid @DefaultValue Metrics metrics) {
 
     /**
-     * @param host interface of the Jolokia agent: loopback, reached through kubectl port-forward; any other needs
+     * @param host Interface of the Jolokia agent: loopback, reached through kubectl port-forward; any other needs
      *             JOLOKIA_USER/JOLOKIA_PASSWORD (else start-up fails)
-     * @param port port of the Jolokia agent: JMX over HTTP at http://host:port/jolokia/
-     * @param user basic-auth user of the Jolokia agent; empty = no authentication, allowed on the loopback interface only
-     * @param password basic-auth password of the Jolokia agent, required with a user: environment or Kubernetes Secret only
-     * @param policyLocation access policy: which MBeans may be read, written and invoked over Jolokia (classpath: or file: URL)
+     * @param port Port of the Jolokia agent: JMX over HTTP at http://host:port/jolokia/
+     * @param user Basic-auth user of the Jolokia agent; empty = no authentication, allowed on the loopback interface only
+     * @param password Basic-auth password of the Jolokia agent, required with a user: environment or Kubernetes Secret only
+     * @param policyLocation Access policy: which MBeans may be read, written and invoked over Jolokia (classpath: or file: URL)
      */
     public record Jolokia(
             @NotBlank @DefaultValue("127.0.0.1") String host,
@@ -38,8 +38,8 @@ public record MonitoringProperties(@Valid @DefaultValue Jolokia jolokia, @Valid 
     }
 
     /**
-     * @param dbCache how long the gauges that read the database reuse one reading, so scrapes stay cheap
-     * @param dbWait longest a scrape waits for that reading; slower gives NaN instead of a hanging scrape
+     * @param dbCache How long the gauges that read the database reuse one reading, so scrapes stay cheap
+     * @param dbWait Longest a scrape waits for that reading; slower gives NaN instead of a hanging scrape
      */
     public record Metrics(
             @NotNull @DefaultValue("5s") Duration dbCache,

@@ -10,8 +10,8 @@ import org.springframework.validation.annotation.Validated;
  * ApiProperties, {@code gateway.http}: HttpProperties, {@code gateway.console}: ConsoleProperties,
  * {@code gateway.dev.reload}: DevReloadProperties).
  *
- * @param dataDir folder for H2 files, photos and exports; must be writable and persistent in production
- * @param logFormat console log format: text (Spring Boot's layout) or json (one ECS JSON object per line); read before
+ * @param dataDir Folder for H2 files, photos and exports; must be writable and persistent in production
+ * @param logFormat Console log format: text (Spring Boot's layout) or json (one ECS JSON object per line); read before
  *                  the context starts (LogFormatEnvironmentPostProcessor checks it), bound here for its metadata
  */
 @Validated

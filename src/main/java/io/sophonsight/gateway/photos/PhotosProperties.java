@@ -8,9 +8,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code photos.*} keys Java reads: the photo download's id allow-list, cache folder and caching answer.
  *
- * @param idPattern allow-list a photoId must match before it is used at all (the platform's ids: letters, digits, '.',
+ * @param idPattern Allow-list a photoId must match before it is used at all (the platform's ids: letters, digits, '.',
  *                  '_', '-')
- * @param cacheDir folder of downloaded photos; a cached photo is served without calling the platform
+ * @param cacheDir Folder of downloaded photos; a cached photo is served without calling the platform
  * @param cacheControl Cache-Control of photo answers: faces are personal data, so browsers may keep them privately only
  */
 @Validated

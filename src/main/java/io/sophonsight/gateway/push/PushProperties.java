@@ -22,21 +22,21 @@ import org.springframework.validation.annotation.Validated;
  * broker, the fan-out's backoff and photo folders, the silence watch. Routes read the same keys through
  * {@code {{push.…}}}; defaults are application.yaml's.
  *
- * @param key key the platform must put in the push URLs ({@code ?key=}): environment / Kubernetes Secret only; unset
+ * @param key Key the platform must put in the push URLs ({@code ?key=}): environment / Kubernetes Secret only; unset
  *            with the simulator on: a per-process key, unset otherwise: start-up fails
  * @param allowedSources IPs / CIDR blocks allowed to push; empty = any address with the key
- * @param accessPath path of the access-record receiver (the platform's "access record" event-report URL)
- * @param deviceStatusPath path of the device-status receiver (the platform's "device status" event-report URL)
- * @param observeHttpRequests also time pushes in Spring's http.server.requests metric (Camel's route timers already do)
- * @param maxBodySize largest push body accepted; larger -> HTTP 413
- * @param maxNestingDepth deepest JSON nesting accepted (the forms need 3); deeper -> HTTP 400
- * @param inFlight budget of push bodies held at once
- * @param identity when a push and a query record are one pass
- * @param store the access-event store's group commit
- * @param broker limits of the embedded Artemis broker
- * @param fanout backoff and photo folders of the access-event fan-out
- * @param silence the push-silence watch
- * @param sql statements of the access-event store on the gateway's own schema
+ * @param accessPath Path of the access-record receiver (the platform's "access record" event-report URL)
+ * @param deviceStatusPath Path of the device-status receiver (the platform's "device status" event-report URL)
+ * @param observeHttpRequests Also time pushes in Spring's http.server.requests metric (Camel's route timers already do)
+ * @param maxBodySize Largest push body accepted; larger -> HTTP 413
+ * @param maxNestingDepth Deepest JSON nesting accepted (the forms need 3); deeper -> HTTP 400
+ * @param inFlight Budget of push bodies held at once
+ * @param identity When a push and a query record are one pass
+ * @param store The access-event store's group commit
+ * @param broker Limits of the embedded Artemis broker
+ * @param fanout Backoff and photo folders of the access-event fan-out
+ * @param silence The push-silence watch
+ * @param sql Statements of the access-event store on the gateway's own schema
  */
 @Validated
 @ConfigurationProperties("push")
@@ -57,10 +57,10 @@ public record PushProperties(
         @Valid @DefaultValue Sql sql) {
 
     /**
-     * @param maxBytes bytes of push bodies held at once (a size such as 512MB, or auto = heap-share x max heap / expansion);
+     * @param maxBytes Bytes of push bodies held at once (a size such as 512MB, or auto = heap-share x max heap / expansion);
      *                 more -> 503 + Retry-After
-     * @param heapShare with max-bytes auto: share of the max heap (-Xmx) pushes in flight may fill
-     * @param expansion with max-bytes auto: heap bytes one body byte takes while its push is parsed and stored
+     * @param heapShare With max-bytes auto: share of the max heap (-Xmx) pushes in flight may fill
+     * @param expansion With max-bytes auto: heap bytes one body byte takes while its push is parsed and stored
      * @param retryAfter Retry-After of the 503 answered when the budget is full, in whole seconds
      */
     public record InFlight(
@@ -72,23 +72,23 @@ public record PushProperties(
     }
 
     /**
-     * @param tolerance a push and a query record of one person on one device this close in time are one pass
+     * @param tolerance A push and a query record of one person on one device this close in time are one pass
      */
     public record Identity(@NotNull @DefaultValue("5s") Duration tolerance) {
     }
 
     /**
-     * @param maxBatch most access events committed in one database transaction when pushes arrive together; 1 = one
+     * @param maxBatch Most access events committed in one database transaction when pushes arrive together; 1 = one
      *                 commit per event
      */
     public record Store(@Min(1) @DefaultValue("64") int maxBatch) {
     }
 
     /**
-     * @param addressFullPolicy embedded broker, full queue or disk: FAIL = the send fails at once and the event stays
+     * @param addressFullPolicy Embedded broker, full queue or disk: FAIL = the send fails at once and the event stays
      *                          pending in the gateway's database; PAGE/BLOCK would hang the fan-out
-     * @param maxSizeBytes embedded broker: bytes of unread messages one queue holds before that policy applies
-     * @param maxDiskUsage embedded broker: percent of the data disk in use above which it takes no more messages
+     * @param maxSizeBytes Embedded broker: bytes of unread messages one queue holds before that policy applies
+     * @param maxDiskUsage Embedded broker: percent of the data disk in use above which it takes no more messages
      */
     public record Broker(
             @NotNull @DefaultValue("FAIL") AddressFullMessagePolicy addressFullPolicy,
@@ -97,12 +97,12 @@ public record PushProperties(
     }
 
     /**
-     * @param maxAttempts attempts of one event before it goes to the dead-letter table
-     * @param initialDelayMs delay before the second attempt, multiplied by backoff-multiplier for each next one
-     * @param backoffMultiplier growth factor of the delay between attempts (exponential backoff)
-     * @param maxDelayMs upper bound of one delay, so a long outage is probed regularly
-     * @param photoFolder folder (under the data folder) of the photos written from base64 images
-     * @param strangerPhotoFolder folder (under the data folder) of strangers' photos; empty = photo-folder
+     * @param maxAttempts Attempts of one event before it goes to the dead-letter table
+     * @param initialDelayMs Delay before the second attempt, multiplied by backoff-multiplier for each next one
+     * @param backoffMultiplier Growth factor of the delay between attempts (exponential backoff)
+     * @param maxDelayMs Upper bound of one delay, so a long outage is probed regularly
+     * @param photoFolder Folder (under the data folder) of the photos written from base64 images
+     * @param strangerPhotoFolder Folder (under the data folder) of strangers' photos; empty = photo-folder
      */
     public record Fanout(
             @Min(1) @DefaultValue("10") int maxAttempts,
@@ -119,8 +119,8 @@ public record PushProperties(
     }
 
     /**
-     * @param threshold no push of either kind for this long -> push-silence alert
-     * @param heartbeatInterval how often at most each replica records its latest push in push_heartbeat
+     * @param threshold No push of either kind for this long -> push-silence alert
+     * @param heartbeatInterval How often at most each replica records its latest push in push_heartbeat
      */
     public record Silence(
             @NotNull @DefaultValue("15m") Duration threshold,
@@ -128,8 +128,8 @@ public record PushProperties(
     }
 
     /**
-     * @param insertEvent stores a canonical access event once; a second copy (same key) is ignored
-     * @param insertEventImages stages the base64 images of a newly stored event until the fan-out wrote them as files
+     * @param insertEvent Stores a canonical access event once; a second copy (same key) is ignored
+     * @param insertEventImages Stages the base64 images of a newly stored event until the fan-out wrote them as files
      */
     public record Sql(@DefaultValue("") String insertEvent, @DefaultValue("") String insertEventImages) {
     }

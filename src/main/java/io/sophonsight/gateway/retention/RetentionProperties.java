@@ -15,15 +15,15 @@ import org.springframework.validation.annotation.Validated;
  * The {@code retention.*} keys. The purge route (routes/data-retention.camel.yaml) and the H2 compaction timer read them
  * through placeholders; bound here so a negative period or a zero batch stops start-up instead of the nightly purge.
  *
- * @param enabled run the scheduled purge at all (false = keep everything; direct:data-retention still purges on demand)
- * @param cron when the purge runs (Quartz cron, seconds first)
- * @param imagesDays days the photo files of passes are kept; 0 = for ever
- * @param accessEventsDays days access events and their records are kept (also the dedupe horizon); 0 = for ever
- * @param deadLettersDays days dead letters are kept, replayed or not; 0 = for ever
- * @param deviceHistoryDays days device status changes are kept; 0 = for ever
- * @param photoCacheDays days a downloaded platform photo stays in the cache; 0 = for ever
- * @param batchSize rows deleted per transaction, so a purge never holds long locks against the pushes
- * @param h2Compaction rewriting of the embedded H2 file's sparse chunks
+ * @param enabled Run the scheduled purge at all (false = keep everything; direct:data-retention still purges on demand)
+ * @param cron When the purge runs (Quartz cron, seconds first)
+ * @param imagesDays Days the photo files of passes are kept; 0 = for ever
+ * @param accessEventsDays Days access events and their records are kept (also the dedupe horizon); 0 = for ever
+ * @param deadLettersDays Days dead letters are kept, replayed or not; 0 = for ever
+ * @param deviceHistoryDays Days device status changes are kept; 0 = for ever
+ * @param photoCacheDays Days a downloaded platform photo stays in the cache; 0 = for ever
+ * @param batchSize Rows deleted per transaction, so a purge never holds long locks against the pushes
+ * @param h2Compaction Rewriting of the embedded H2 file's sparse chunks
  */
 @Validated
 @ConfigurationProperties("retention")
@@ -39,10 +39,10 @@ public record RetentionProperties(
         @Valid @DefaultValue H2Compaction h2Compaction) {
 
     /**
-     * @param enabled rewrite the embedded H2 file's sparse chunks so it stops growing; no effect on PostgreSQL
-     * @param interval how often the sparse chunks are looked at
-     * @param targetFillRate rewrite only while less than this percentage of the chunks' bytes is live
-     * @param writeMb live data copied forward per run at most (MB): bounds the pause it adds to the pushes' commits
+     * @param enabled Rewrite the embedded H2 file's sparse chunks so it stops growing; no effect on PostgreSQL
+     * @param interval How often the sparse chunks are looked at
+     * @param targetFillRate Rewrite only while less than this percentage of the chunks' bytes is live
+     * @param writeMb Live data copied forward per run at most (MB): bounds the pause it adds to the pushes' commits
      */
     public record H2Compaction(
             @DefaultValue("true") boolean enabled,

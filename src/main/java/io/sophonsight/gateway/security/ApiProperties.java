@@ -11,15 +11,15 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code gateway.api.*} keys: who may call the REST API and admin paths, from where, with how large a body.
  *
- * @param key key of the REST API (visitors, devices, photos), sent as Authorization: Bearer or X-Api-Key; environment /
+ * @param key Key of the REST API (visitors, devices, photos), sent as Authorization: Bearer or X-Api-Key; environment /
  *            Kubernetes Secret only; unset with the simulator on: those paths are open (demo), otherwise start-up fails
- * @param adminKey key of the admin paths (HR sync runs, confirming held deletes, dead-letter replay); also opens the
+ * @param adminKey Key of the admin paths (HR sync runs, confirming held deletes, dead-letter replay); also opens the
  *                 API paths; environment / Kubernetes Secret only
- * @param adminPaths paths (Ant patterns) that need the admin key; the API key gets 403 there
- * @param openPaths paths served without any key (the error page; probes are on the management port)
+ * @param adminPaths Paths (Ant patterns) that need the admin key; the API key gets 403 there
+ * @param openPaths Paths served without any key (the error page; probes are on the management port)
  * @param allowedSources IPs / CIDR blocks allowed to call the API and admin paths; empty = any address with a key
- * @param bodyPaths paths (Ant patterns) whose requests may carry a body, up to max-body-size; others take none (413)
- * @param maxBodySize largest body on body-paths; larger -> HTTP 413
+ * @param bodyPaths Paths (Ant patterns) whose requests may carry a body, up to max-body-size; others take none (413)
+ * @param maxBodySize Largest body on body-paths; larger -> HTTP 413
  */
 @Validated
 @ConfigurationProperties("gateway.api")

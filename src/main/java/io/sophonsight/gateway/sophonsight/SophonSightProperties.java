@@ -14,11 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * The {@code sophonsight.*} keys: where the SophonSight platform is, who the gateway is there, and how a failed
  * call is retried (the {@code sophonsight-retry} route configuration reads {@code retry.*} through placeholders).
  *
- * @param baseUrl address of the SophonSight platform; defaults to the built-in simulator
- * @param appkey caller id created in the platform UI (Access management -> SDK management)
- * @param secret signing secret: environment only; if unset with the simulator on, a per-process secret is generated
- * @param notFoundStatuses envelope statuses meaning "no such id" on a delete: such a refusal counts as deleted
- * @param retry retries of a call the platform could not take (unreachable or 5xx)
+ * @param baseUrl Address of the SophonSight platform; defaults to the built-in simulator
+ * @param appkey Caller id created in the platform UI (Access management -> SDK management)
+ * @param secret Signing secret: environment only; if unset with the simulator on, a per-process secret is generated
+ * @param notFoundStatuses Envelope statuses meaning "no such id" on a delete: such a refusal counts as deleted
+ * @param retry Retries of a call the platform could not take (unreachable or 5xx)
  */
 @Validated
 @ConfigurationProperties("sophonsight")
@@ -30,10 +30,10 @@ public record SophonSightProperties(
         @Valid @DefaultValue Retry retry) {
 
     /**
-     * @param maxRedeliveries extra attempts after a call fails because the platform is unreachable or answers 5xx
-     * @param initialDelayMs delay before the first retry, multiplied by backoff-multiplier for each next one
-     * @param backoffMultiplier growth factor of the delay between retries (exponential backoff)
-     * @param maxDelayMs upper bound of one delay between retries, so a long outage is probed regularly
+     * @param maxRedeliveries Extra attempts after a call fails because the platform is unreachable or answers 5xx
+     * @param initialDelayMs Delay before the first retry, multiplied by backoff-multiplier for each next one
+     * @param backoffMultiplier Growth factor of the delay between retries (exponential backoff)
+     * @param maxDelayMs Upper bound of one delay between retries, so a long outage is probed regularly
      */
     public record Retry(
             @Min(0) @DefaultValue("4") int maxRedeliveries,

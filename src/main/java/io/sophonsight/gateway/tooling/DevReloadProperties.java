@@ -8,10 +8,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The {@code gateway.dev.reload.*} keys of the dev profile: live reload of the flow files.
  *
- * @param enabled watch routes/ and reload a flow when its file is saved; a broken file is reported with the nearest
+ * @param enabled Watch routes/ and reload a flow when its file is saved; a broken file is reported with the nearest
  *                valid field
- * @param directory folder watched for changes, relative to the working directory
- * @param pattern files whose changes trigger a reload (only the routes of the changed file are reloaded)
+ * @param directory Folder watched for changes, relative to the working directory
+ * @param pattern Files whose changes trigger a reload (only the routes of the changed file are reloaded)
  */
 @Validated
 @ConfigurationProperties("gateway.dev.reload")

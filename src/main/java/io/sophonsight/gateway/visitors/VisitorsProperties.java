@@ -15,10 +15,10 @@ import org.springframework.validation.annotation.Validated;
  * The {@code visitors.*} keys Java reads: the visitor API's path, photo limits and folders, and the retry timing of
  * registrations the platform could not take.
  *
- * @param api the visitor REST API
- * @param photo visitor photos
- * @param retry retries of pending registrations
- * @param intake the visitor request table
+ * @param api The visitor REST API
+ * @param photo Visitor photos
+ * @param retry Retries of pending registrations
+ * @param intake The visitor request table
  */
 @Validated
 @ConfigurationProperties("visitors")
@@ -29,14 +29,14 @@ public record VisitorsProperties(
         @Valid @DefaultValue Intake intake) {
 
     /**
-     * @param path base path of the visitor REST API: POST registers a visitor, GET path/id reads a registration
+     * @param path Base path of the visitor REST API: POST registers a visitor, GET path/id reads a registration
      */
     public record Api(@NotBlank @Pattern(regexp = "/.*", message = "must start with /") @DefaultValue("/api/visitors") String path) {
     }
 
     /**
-     * @param maxBytes largest accepted visitor photo in bytes (decoded image); larger ones get 400
-     * @param folder where photos wait until the platform has the visitor (deleted once the registration is final)
+     * @param maxBytes Largest accepted visitor photo in bytes (decoded image); larger ones get 400
+     * @param folder Where photos wait until the platform has the visitor (deleted once the registration is final)
      */
     public record Photo(
             @Min(1) @DefaultValue("2097152") long maxBytes,
@@ -44,10 +44,10 @@ public record VisitorsProperties(
     }
 
     /**
-     * @param initialDelayMs wait before retrying a registration the platform could not take; doubles per attempt
-     * @param maxDelayMs upper bound of that wait, so a long outage is still probed regularly
-     * @param giveUpAfter give up (FAILED) this long after acceptance, or at the end of the visit if that comes first
-     * @param lease how long one attempt holds a registration; after a crash it becomes due again once this expires
+     * @param initialDelayMs Wait before retrying a registration the platform could not take; doubles per attempt
+     * @param maxDelayMs Upper bound of that wait, so a long outage is still probed regularly
+     * @param giveUpAfter Give up (FAILED) this long after acceptance, or at the end of the visit if that comes first
+     * @param lease How long one attempt holds a registration; after a crash it becomes due again once this expires
      */
     public record Retry(
             @Min(0) @DefaultValue("60000") long initialDelayMs,
@@ -57,7 +57,7 @@ public record VisitorsProperties(
     }
 
     /**
-     * @param photoFolder folder that photo_path values are read from; paths outside it are refused
+     * @param photoFolder Folder that photo_path values are read from; paths outside it are refused
      */
     public record Intake(@NotBlank @DefaultValue("./data/visitors/incoming") String photoFolder) {
     }
