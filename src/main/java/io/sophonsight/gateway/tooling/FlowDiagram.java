@@ -55,7 +55,7 @@ public final class FlowDiagram {
     public static final String TABLE_END = "<!-- route-table:end -->";
 
     private static final Pattern SQL_TABLE = Pattern.compile(
-            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
+            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(MERGE)\\s+INTO|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SQL_OPTIONS = Pattern.compile("\\?(\\w+=\\S*(?:&\\w+=\\S*)*)$");
     private static final String SOPHONSIGHT = "sophonsight";
@@ -292,19 +292,34 @@ public final class FlowDiagram {
             options = query(tail.group(1));
             body = body.substring(0, tail.start());
         }
+        if (body.startsWith("classpath:")) {
+            body = sqlFile(body.substring("classpath:".length()));
+        }
         Matcher statement = SQL_TABLE.matcher(body);
         if (!statement.find()) {
             return null;
         }
-        String verb = statement.group(1) != null ? statement.group(1) : statement.group(2) != null ? statement.group(2)
-                : statement.group(3) != null ? statement.group(3) : statement.group(4);
-        String name = statement.group(5).toLowerCase(Locale.ROOT);
+        String verb = null;
+        for (int group = 1; verb == null && group <= 5; group++) {
+            verb = statement.group(group);
+        }
+        String name = statement.group(6).toLowerCase(Locale.ROOT);
         boolean hr = String.valueOf(options.get("dataSource")).contains("hrDataSource");
         String id = (hr ? "hr_" : "t_") + sanitize(name);
         places.put(id, new Place(id, hr ? "HR database" : "gateway database", "[(\"%s\")]", name));
         String edgeLabel = label != null ? label : verb.toLowerCase(Locale.ROOT);
         edges.add(outgoing ? new Edge(node(routeId), id, edgeLabel, label != null) : new Edge(id, node(routeId), edgeLabel, false));
         return id;
+    }
+
+    /** The statement of a {@code sql:classpath:} file (src/main/resources), without its {@code --} comment lines. */
+    private static String sqlFile(String path) {
+        try {
+            return Files.readAllLines(Path.of("src/main/resources", path), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Set<String> upstream(String routeId) {

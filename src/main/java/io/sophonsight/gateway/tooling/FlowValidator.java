@@ -81,7 +81,6 @@ public final class FlowValidator {
             Map.entry("accessEventWriter.insert", "being removed by issue 17"),
             Map.entry("deadLetters.row", "being removed by issue 17"),
             Map.entry("fanoutRetryPolicy.onFailure", "being removed by issue 17"),
-            Map.entry("hrSyncRuns.refused", "being removed by issue 17"),
             Map.entry("photoCache.lookup", "being removed by issue 17"),
             Map.entry("photoCache.store", "being removed by issue 17"),
             Map.entry("photoCache.validate", "being removed by issue 17"),

@@ -84,11 +84,14 @@ class FlowDiagramTest {
         }
         // And the places are derived from the routes: blacklist passes reach the alerts queue through
         // gateway-alert, the fan-out writes access_record (table name read from push.sql.insert-record),
-        // HR is read from the HR database, and platform calls go through sophonsight-call only
+        // HR is read from the HR database, own-schema SQL files reach their tables, and platform calls go through
+        // sophonsight-call only
         assertThat(diagram.mermaidBlock())
                 .contains("r_access_event_fanout --> r_gateway_alert", "r_gateway_alert --> q_gateway_alerts",
-                        "r_access_event_fanout -->|insert| t_access_record", "r_hr_sync_run -->|select| hr_employee",
-                        "r_hr_sync_record -.->|toD| r_hr_sync_person", "r_sophonsight_exchange --> sophonsight",
+                        "r_access_event_fanout -->|insert| t_access_record", "r_hr_sync_steps -->|select| hr_employee",
+                        "r_hr_sync_record --> r_hr_sync_person", "r_sophonsight_exchange --> sophonsight",
+                        // a sql:classpath: step is drawn as the table its file's statement names
+                        "r_hr_sync_save_confirmed -->|merge| t_sync_state",
                         "in_access_record_push([\"POST /sophonsight/access-records\"])");
         assertThat(diagram.mermaidBlock().lines().filter(line -> line.endsWith("--> sophonsight")))
                 .containsExactly("  r_sophonsight_exchange --> sophonsight");
