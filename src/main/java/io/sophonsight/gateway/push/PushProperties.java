@@ -36,7 +36,6 @@ import org.springframework.validation.annotation.Validated;
  * @param broker Limits of the embedded Artemis broker
  * @param fanout Backoff and photo folders of the access-event fan-out
  * @param silence The push-silence watch
- * @param sql Statements of the access-event store on the gateway's own schema
  */
 @Validated
 @ConfigurationProperties("push")
@@ -53,8 +52,7 @@ public record PushProperties(
         @Valid @DefaultValue Store store,
         @Valid @DefaultValue Broker broker,
         @Valid @DefaultValue Fanout fanout,
-        @Valid @DefaultValue Silence silence,
-        @Valid @DefaultValue Sql sql) {
+        @Valid @DefaultValue Silence silence) {
 
     /**
      * @param maxBytes Bytes of push bodies held at once (a size such as 512MB, or auto = heap-share x max heap / expansion);
@@ -125,12 +123,5 @@ public record PushProperties(
     public record Silence(
             @NotNull @DefaultValue("15m") Duration threshold,
             @NotNull @DefaultValue("10s") Duration heartbeatInterval) {
-    }
-
-    /**
-     * @param insertEvent Stores a canonical access event once; a second copy (same key) is ignored
-     * @param insertEventImages Stages the base64 images of a newly stored event until the fan-out wrote them as files
-     */
-    public record Sql(@DefaultValue("") String insertEvent, @DefaultValue("") String insertEventImages) {
     }
 }

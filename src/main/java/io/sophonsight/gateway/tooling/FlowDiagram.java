@@ -127,8 +127,7 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                // a route made from a template: its {{parameters}} are the values its templatedRoute gives
-                String uri = resolve(context, FlowFiles.withTemplateParameters(definition, definition.getInput().getEndpointUri()));
+                String uri = resolve(context, templated(definition, definition.getInput().getEndpointUri()));
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
@@ -136,7 +135,7 @@ public final class FlowDiagram {
                 definitions.computeIfAbsent(name, n -> new ArrayList<>()).add(definition);
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(definition, found);
-                found.replaceAll(call -> new Call(FlowFiles.withTemplateParameters(definition, call.uri()), call.how()));
+                found.replaceAll(call -> new Call(templated(definition, call.uri()), call.how()));
                 contexts.put(definition.getId(), context);
                 calls.put(definition.getId(), found);
                 if (definition.getRouteConfigurationId() != null) {
@@ -178,6 +177,17 @@ public final class FlowDiagram {
         }
     }
 
+    /** {@code text} with the {{parameters}} of a templatedRoute replaced by their values (a plain route: as is). */
+    private static String templated(RouteDefinition definition, String text) {
+        if (definition.getTemplateParameters() == null || text == null) {
+            return text;
+        }
+        for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
+            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return text;
+    }
+
     private static String resolve(DefaultCamelContext context, String uri) {
         try {
             return context.resolvePropertyPlaceholders(uri);
@@ -187,12 +197,13 @@ public final class FlowDiagram {
     }
 
     /**
-     * Beans that run configured SQL themselves instead of through a {@code sql:} step (bean name -> the
-     * application.yaml keys of their statements), drawn as if they were sql: steps.
+     * Beans that run SQL themselves instead of through a {@code sql:} step (bean name -> the sql: URIs of
+     * their statement files), drawn as if they were sql: steps.
      */
     private static final Map<String, List<String>> BEANS_RUNNING_SQL = Map.of(
             // group commit of the store step (AccessEventWriter)
-            "accessEventWriter", List.of("push.sql.insert-event-images", "push.sql.insert-event"));
+            "accessEventWriter", List.of("sql:classpath:sql/access-event-store/insert-event-images.sql",
+                    "sql:classpath:sql/access-event-store/insert-event.sql"));
 
     /** The endpoints a route (or route configuration) sends to, from every step reachable in its model. */
     private static void collectEndpoints(Object root, List<Call> calls) {
@@ -200,8 +211,10 @@ public final class FlowDiagram {
             if (node instanceof FromDefinition) {
                 return; // what starts the route, not where it sends
             }
-            if (node instanceof org.apache.camel.model.BeanDefinition bean && BEANS_RUNNING_SQL.containsKey(bean.getRef())) {
-                BEANS_RUNNING_SQL.get(bean.getRef()).forEach(key -> calls.add(new Call("sql:{{" + key + "}}", "to")));
+            String beanRef = node instanceof org.apache.camel.model.BeanDefinition bean ? bean.getRef()
+                    : node instanceof org.apache.camel.model.language.MethodCallExpression method ? method.getRef() : null;
+            if (beanRef != null && BEANS_RUNNING_SQL.containsKey(beanRef)) {
+                BEANS_RUNNING_SQL.get(beanRef).forEach(uri -> calls.add(new Call(uri, "to")));
             } else if (node instanceof WireTapDefinition<?> tap) {
                 calls.add(new Call(tap.getUri(), "wireTap"));
             } else if (node instanceof ToDynamicDefinition dynamic) {

@@ -77,19 +77,6 @@ final class FlowFiles {
         return context;
     }
 
-    /** {@code text} with the {@code {{parameter}}}s of a route made from a template replaced by the values it was given. */
-    static String withTemplateParameters(org.apache.camel.model.RouteDefinition route, String text) {
-        java.util.Map<String, Object> parameters = route.getTemplateParameters();
-        if (text == null || parameters == null || parameters.isEmpty() || !text.contains("{{")) {
-            return text;
-        }
-        String result = text;
-        for (java.util.Map.Entry<String, Object> parameter : parameters.entrySet()) {
-            result = result.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
-        }
-        return result;
-    }
-
     /** Receives what {@link #walkModel} finds. */
     interface ModelVisitor {
         /** A route model object (route, step, expression, endpoint ...), each visited once. */

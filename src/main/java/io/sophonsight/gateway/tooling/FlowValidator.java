@@ -78,21 +78,7 @@ public final class FlowValidator {
      * and returns its result, so the route shows every header it sets and every decision it makes.
      */
     static final Map<String, String> EXCHANGE_METHODS_ALLOWED = Map.ofEntries(
-            Map.entry("accessEventWriter.insert", "being removed by issue 17"),
             Map.entry("deadLetters.row", "being removed by issue 17"),
-            Map.entry("fanoutRetryPolicy.onFailure", "being removed by issue 17"),
-            Map.entry("photoCache.lookup", "being removed by issue 17"),
-            Map.entry("photoCache.store", "being removed by issue 17"),
-            Map.entry("photoCache.validate", "being removed by issue 17"),
-            Map.entry("photoContent.downloadRequest", "being removed by issue 17"),
-            Map.entry("photoContent.errorReply", "being removed by issue 17"),
-            Map.entry("photoContent.fromPlatformAnswer", "being removed by issue 17"),
-            Map.entry("photoContent.reply", "being removed by issue 17"),
-            Map.entry("pushBodyReader.read", "being removed by issue 17"),
-            Map.entry("pushGuard.check", "being removed by issue 17"),
-            Map.entry("pushReplies.deadLetter", "being removed by issue 17"),
-            Map.entry("pushReplies.failure", "being removed by issue 17"),
-            Map.entry("pushReplies.success", "being removed by issue 17"),
             Map.entry("sophonSightResponseReader.read", "being removed by issue 17"),
             Map.entry("sophonSightResponseReader.rethrowToCaller", "being removed by issue 17"),
             Map.entry("sophonSightResponseReader.unreachable", "being removed by issue 17"),
@@ -100,21 +86,6 @@ public final class FlowValidator {
             Map.entry("visitorApi.failed", "being removed by issue 17"),
             Map.entry("visitorApi.idempotencyConflict", "being removed by issue 17"),
             Map.entry("visitorApi.invalid", "being removed by issue 17"),
-            Map.entry("visitorApi.lookupResponse", "being removed by issue 17"),
-            Map.entry("visitorApi.registrationResponse", "being removed by issue 17"),
-            Map.entry("visitorIdempotency.prepare", "being removed by issue 17"),
-            Map.entry("visitorIdempotency.replay", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.claim", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.failUnlessAccepted", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.newRegistration", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.now", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.photoLost", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.photoUploaded", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.registered", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.rejected", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.requestOutcome", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.unavailable", "being removed by issue 17"),
-            Map.entry("visitorLifecycle.visitorFields", "being removed by issue 17"),
             Map.entry("visitorRequestReader.fromHttp", "being removed by issue 17"));
 
     private static final Pattern BEAN_IN_SIMPLE =
@@ -248,12 +219,12 @@ public final class FlowValidator {
                     walk(context, name, configuration);
                 }
                 for (RouteTemplateDefinition template : context.getRouteTemplateDefinitions()) {
-                    // a template's steps are checked like a route's, its {{parameters}} standing for their defaults
+                    // a template's steps are checked like a route's; what depends on a {{parameter}} is checked in the
+                    // routes made from it (with their values), so here a parameter only counts as defined
                     if (template.getRoute() != null) {
                         Map<String, String> parameters = new java.util.HashMap<>();
                         if (template.getTemplateParameters() != null) {
-                            template.getTemplateParameters().forEach(parameter -> parameters.put(parameter.getName(),
-                                    parameter.getDefaultValue() != null ? parameter.getDefaultValue() : parameter.getName()));
+                            template.getTemplateParameters().forEach(parameter -> parameters.put(parameter.getName(), null));
                         }
                         withLocalParameters(parameters, () -> walk(context, name, template.getRoute()));
                     }
@@ -316,7 +287,18 @@ public final class FlowValidator {
         }
     }
 
-    /** {@code text} with the current template parameters put in for their {@code {{name}}}. */
+    /** True when {@code text} still names a parameter of the template being checked (its value comes with each use). */
+    private boolean dependsOnParameter(String text) {
+        Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
+        while (matcher.find()) {
+            if (localParameters.containsKey(matcher.group(1).trim())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code text} with the current template parameters put in for their {@code {{name}}} (unknown values stay). */
     private String local(String text) {
         if (localParameters.isEmpty() || text == null || !text.contains("{{")) {
             return text;
@@ -366,12 +348,12 @@ public final class FlowValidator {
                     checkEndpoint(context, file, line, endpoint.getEndpointUri());
                 }
                 if (node instanceof BeanDefinition bean && bean.getRef() != null) {
-                    checkBean(file, line, bean.getRef());
-                    checkBeanMethod(file, line, bean.getRef(), bean.getMethod());
+                    checkBean(file, line, local(bean.getRef()));
+                    checkBeanMethod(file, line, local(bean.getRef()), bean.getMethod());
                 }
                 if (node instanceof MethodCallExpression call && call.getRef() != null) {
-                    checkBean(file, line, call.getRef());
-                    checkBeanMethod(file, line, call.getRef(), call.getMethod());
+                    checkBean(file, line, local(call.getRef()));
+                    checkBeanMethod(file, line, local(call.getRef()), call.getMethod());
                 }
                 if (node instanceof ExpressionDefinition expression) {
                     checkExpression(context, file, line, expression);
@@ -407,7 +389,7 @@ public final class FlowValidator {
 
     private void checkEndpoint(DefaultCamelContext context, String file, int line, String endpointUri) {
         String uri = local(endpointUri);
-        if (uri == null || uri.isBlank()) {
+        if (uri == null || uri.isBlank() || dependsOnParameter(uri)) {
             return;
         }
         if (!checkPlaceholders(file, line, uri)) {
@@ -480,6 +462,9 @@ public final class FlowValidator {
         Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
         while (matcher.find()) {
             String key = matcher.group(1).trim();
+            if (localParameters.containsKey(key)) {
+                continue; // a parameter of the template being checked
+            }
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
             if (!hasDefault && lookup(key).isEmpty()) {
                 problems.add(new Problem(file, line, "placeholder {{" + key + "}} is not defined in application.yaml"
@@ -491,7 +476,7 @@ public final class FlowValidator {
     }
 
     private void checkBean(String file, int line, String ref) {
-        if (ref.startsWith("class:") || ref.startsWith("type:")) {
+        if (ref.startsWith("class:") || ref.startsWith("type:") || dependsOnParameter(ref)) {
             return;
         }
         if (!knownBeans.contains(ref)) {
@@ -517,6 +502,9 @@ public final class FlowValidator {
             return;
         }
         String text = local(template);
+        if (dependsOnParameter(text)) {
+            return;
+        }
         Matcher beanCalls = BEAN_IN_SIMPLE.matcher(text);
         while (beanCalls.find()) {
             checkBean(file, line, beanCalls.group(1));

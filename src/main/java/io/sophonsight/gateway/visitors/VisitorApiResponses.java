@@ -7,8 +7,6 @@ import java.util.Map;
 import io.sophonsight.gateway.security.RequestGuardFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -56,39 +54,28 @@ public class VisitorApiResponses {
         return view;
     }
 
-    /** Camel step at the end of POST: status code from the outcome, Location of the registration, JSON view. */
-    public Map<String, Object> registrationResponse(Exchange exchange) throws InvalidPayloadException {
-        Message in = exchange.getMessage();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> row = in.getMandatoryBody(Map.class);
-        String status = String.valueOf(row.get("status"));
-        int code = switch (status) {
+    /**
+     * The HTTP status that tells a caller where a registration with this {@code status} stands: 201 registered, 202
+     * not final yet (waiting for the platform, or for an operator to check a lost answer; never send it again), 422
+     * refused by the platform, 502 given up.
+     */
+    public int httpStatus(String status) {
+        return switch (String.valueOf(status)) {
             case VisitorRegistrationLifecycle.REGISTERED -> 201;
-            // not final yet: waiting for the platform, or for an operator to check a lost answer; never send it again
             case VisitorRegistrationLifecycle.PENDING, VisitorRegistrationLifecycle.UNCERTAIN -> 202;
             case VisitorRegistrationLifecycle.REJECTED -> 422;
             default -> 502;
         };
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
-        in.setHeader("Location", basePath + "/" + row.get("id"));
-        return registration(row);
     }
 
-    /** Camel step of GET: 200 with the registration, or 404. */
-    public Map<String, Object> lookupResponse(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Object body = in.getBody();
-        String id = in.getHeader(VisitorRegistrationLifecycle.ID, String.class);
-        in.removeHeaders("*");
-        if (!(body instanceof Map<?, ?>)) {
-            in.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            return error("no visitor registration with id " + id);
-        }
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> row = (Map<String, Object>) body;
-        return registration(row);
+    /** The URL path of a registration, for the Location header. */
+    public String location(String id) {
+        return basePath + "/" + id;
+    }
+
+    /** Answer body for an unknown registration id (404). */
+    public Map<String, Object> notFound(String id) {
+        return error("no visitor registration with id " + id);
     }
 
     /**
@@ -97,7 +84,7 @@ public class VisitorApiResponses {
      */
     public Map<String, Object> resolutionRefused(Map<String, Object> row, String id) {
         if (row == null) {
-            Map<String, Object> body = error("no visitor registration with id " + id);
+            Map<String, Object> body = notFound(id);
             body.put("httpStatus", 404);
             return body;
         }

@@ -83,7 +83,7 @@ class FlowDiagramTest {
             assertThat(diagram.routeTable()).as("row of " + id).contains("| `" + id + "` |");
         }
         // And the places are derived from the routes: blacklist passes reach the alerts queue through
-        // gateway-alert, the fan-out writes access_record (table name read from push.sql.insert-record),
+        // gateway-alert, the fan-out writes access_record (table name read from sql/access-event-fanout/insert-record.sql),
         // HR is read from the HR database, own-schema SQL files reach their tables, and platform calls go through
         // sophonsight-call only
         assertThat(diagram.mermaidBlock())
