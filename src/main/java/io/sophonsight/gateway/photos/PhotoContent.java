@@ -8,9 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sophonsight.gateway.sophonsight.SophonSightToken;
 import org.springframework.stereotype.Component;
 
 /**
@@ -41,12 +38,6 @@ public class PhotoContent {
     static final List<String> BASE64_FIELDS = List.of("photoByteStr", "photoBase64", "base64", "imageBase64", "image", "picture", "photo");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     static final List<String> TYPE_FIELDS = List.of("contentType", "mimeType", "photoType");
-
-    private final ObjectMapper mapper;
-
-    public PhotoContent(ObjectMapper mapper) {
-        this.mapper = mapper;
-    }
 
     /** The business fields of {@code pic/download}. */
     public Map<String, Object> downloadRequest(String photoId) {
@@ -79,19 +70,6 @@ public class PhotoContent {
                     + " bytes that are not an image (JPEG, PNG, GIF, WebP, BMP)");
         }
         return new PlatformImage(image, declared);
-    }
-
-    /**
-     * The JSON answer of a failure, {@code {"status", "error", "reason", "photoId"}}: the reason is the
-     * exception's message (tokens masked); the photoId is echoed only when it passed the allow-list.
-     */
-    public String problem(int status, String error, Throwable cause, String photoId) throws JsonProcessingException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", error);
-        body.put("reason", cause == null ? error : SophonSightToken.maskInText(cause.getMessage()));
-        body.put("photoId", cause instanceof InvalidPhotoIdException ? null : photoId);
-        return mapper.writeValueAsString(body);
     }
 
     /**

@@ -26,6 +26,8 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
 import org.apache.camel.model.WireTapDefinition;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
@@ -34,7 +36,8 @@ import org.springframework.core.env.PropertySourcesPropertyResolver;
  * Draws the picture of all flows from the real route files, so the docs cannot drift from them: a Mermaid
  * {@code flowchart LR} with one subgraph per flow file (its routes and what starts them) and the places
  * events reach (tables of the gateway's and the HR database, JMS queues, folders, the SophonSight
- * platform), plus a table of every route id with its description, what starts it and what it reaches.
+ * platform), plus a table of every route id with its description, what starts it and what it reaches. A route
+ * served by a REST operation ({@code rest:} ... {@code to: direct:<route>}) is drawn as started by that operation.
  *
  * <p>Routes are loaded like {@link FlowValidator} does (unstarted contexts, {@link FlowFiles}); placeholders
  * resolve against the defaults of {@code application.yaml} only (never the environment), so the picture
@@ -117,9 +120,25 @@ public final class FlowDiagram {
     private void load() throws Exception {
         Map<String, List<Call>> configurations = new TreeMap<>();
         Map<String, String> configurationUse = new LinkedHashMap<>();
+        // every file first: a REST operation (rest: ... to: direct:x) is what starts the route consuming direct:x
+        Map<String, DefaultCamelContext> files = new LinkedHashMap<>();
+        Map<String, String> restOperations = new TreeMap<>();
         for (Path file : FlowFiles.routeFiles(projectDir)) {
-            String name = FlowFiles.displayName(file);
             DefaultCamelContext context = FlowFiles.load(file, this::property);
+            files.put(FlowFiles.displayName(file), context);
+            for (RestDefinition rest : context.getRestDefinitions()) {
+                for (VerbDefinition verb : rest.getVerbs()) {
+                    String to = verb.getTo() == null ? "" : resolve(context, verb.getTo().getEndpointUri());
+                    if (to.startsWith("direct:")) {
+                        restOperations.put(path(to), verb.asVerb().toUpperCase(Locale.ROOT) + " "
+                                + resolve(context, rest.getPath()) + (verb.getPath() == null ? "" : verb.getPath()));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, DefaultCamelContext> file : files.entrySet()) {
+            String name = file.getKey();
+            DefaultCamelContext context = file.getValue();
             for (RouteConfigurationDefinition configuration : context.getRouteConfigurationDefinitions()) {
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(configuration, found);
@@ -127,11 +146,16 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
+                if (definition.isCreatedFromRest()) {
+                    continue; // a REST operation's own route: drawn as what starts the route it calls
+                }
                 String uri = resolve(context, templated(definition, definition.getInput().getEndpointUri()));
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
+                String startedBy = direct == null ? start(definition.getId(), uri)
+                        : restOperations.containsKey(direct) ? entry(definition.getId(), restOperations.get(direct)) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
-                        direct == null ? start(definition.getId(), uri) : null, direct));
+                        startedBy, direct));
                 definitions.computeIfAbsent(name, n -> new ArrayList<>()).add(definition);
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(definition, found);
@@ -247,6 +271,11 @@ public final class FlowDiagram {
             }
             default -> label = uri;
         }
+        return entry(routeId, label);
+    }
+
+    /** The node of what starts a route (an HTTP operation, a schedule) and its arrow; returns the label. */
+    private String entry(String routeId, String label) {
         String id = "in_" + sanitize(routeId);
         places.put(id, new Place(id, "", "([\"%s\"])", label));
         edges.add(new Edge(id, node(routeId), null, false));

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +24,7 @@ class PhotoBeansTest {
     private static final Path FOLDER = GatewayTestSupport.freshFolder("photo-beans");
     private static final String PERMISSIVE = ".*";
 
-    private final PhotoContent content = new PhotoContent(new ObjectMapper());
+    private final PhotoContent content = new PhotoContent();
 
     @ParameterizedTest
     @ValueSource(strings = {"../../etc/passwd", "..", "a/b", "a\\b", "/abs.jpg", "C:\\x.jpg", "x\u0000y", "..\\..\\db"})
