@@ -83,9 +83,6 @@ public final class FlowValidator {
             Map.entry("sophonSightResponseReader.rethrowToCaller", "being removed by issue 17"),
             Map.entry("sophonSightResponseReader.unreachable", "being removed by issue 17"),
             Map.entry("sophonSightSigner.prepare", "being removed by issue 17"),
-            Map.entry("visitorApi.failed", "being removed by issue 17"),
-            Map.entry("visitorApi.idempotencyConflict", "being removed by issue 17"),
-            Map.entry("visitorApi.invalid", "being removed by issue 17"),
             Map.entry("visitorRequestReader.fromHttp", "being removed by issue 17"));
 
     private static final Pattern BEAN_IN_SIMPLE =
