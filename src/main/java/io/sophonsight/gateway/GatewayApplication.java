@@ -7,6 +7,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.FilterType;
@@ -14,9 +15,11 @@ import org.springframework.context.annotation.FilterType;
 /**
  * {@code @SpringBootApplication}, with one more scan exclusion: classes for the management server
  * ({@code @ManagementContextConfiguration}, e.g. the console's) are imported into that server's context only, never
- * scanned into the main one (their filters would land on the push/API port).
+ * scanned into the main one (their filters would land on the push/API port). The typed configuration classes
+ * ({@code *Properties}, one per key prefix) are found by {@code @ConfigurationPropertiesScan}.
  */
 @SpringBootConfiguration
+@ConfigurationPropertiesScan
 @EnableAutoConfiguration
 @ComponentScan(excludeFilters = {
         @ComponentScan.Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),

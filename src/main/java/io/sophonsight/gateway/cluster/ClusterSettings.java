@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,15 +40,16 @@ public class ClusterSettings {
     private final String podName;
     private final String memberId;
 
-    public ClusterSettings(@Value("${cluster.mode:none}") String mode,
-                           @Value("${cluster.namespace:sophonsight-gateway}") String namespace,
-                           @Value("${cluster.include-routes:}") String includeRoutes,
-                           @Value("${cluster.exclude-routes:}") String excludeRoutes,
-                           @Value("${cluster.scheduled-components:quartz,timer,scheduler,cron}") String scheduledComponents,
-                           @Value("${cluster.lease.ttl:10s}") Duration leaseTtl,
-                           @Value("${cluster.lease.heartbeat:3s}") Duration heartbeat,
-                           @Value("${cluster.kubernetes.namespace:}") String kubernetesNamespace,
-                           @Value("${cluster.kubernetes.pod-name:}") String podName) {
+    @Autowired
+    public ClusterSettings(ClusterProperties cluster) {
+        this(cluster.mode(), cluster.namespace(), cluster.includeRoutes(), cluster.excludeRoutes(),
+                cluster.scheduledComponents(), cluster.lease().ttl(), cluster.lease().heartbeat(),
+                cluster.kubernetes().namespace(), cluster.kubernetes().podName());
+    }
+
+    public ClusterSettings(String mode, String namespace, String includeRoutes, String excludeRoutes,
+                           String scheduledComponents, Duration leaseTtl, Duration heartbeat, String kubernetesNamespace,
+                           String podName) {
         this.mode = parseMode(mode);
         if (namespace == null || !namespace.matches("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")) {
             throw new IllegalArgumentException("cluster.namespace (GATEWAY_CLUSTER_NAMESPACE) must be a Kubernetes-style name"

@@ -7,7 +7,7 @@ import io.sophonsight.gateway.monitoring.JolokiaAccessConfiguration;
 import jakarta.servlet.DispatcherType;
 import org.apache.catalina.valves.RemoteIpValve;
 import org.jolokia.server.core.http.AgentServlet;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.monitoring.MonitoringProperties;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointProperties;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
@@ -56,7 +56,8 @@ public class ConsoleManagementConfiguration {
 
     @Bean
     ServletRegistrationBean<AgentServlet> consoleJolokia(WebEndpointProperties endpoints,
-            @Value("${monitoring.jolokia.policy-location}") String policyLocation) {
+            MonitoringProperties monitoring) {
+        String policyLocation = monitoring.jolokia().policyLocation();
         ServletRegistrationBean<AgentServlet> servlet = new ServletRegistrationBean<>(new AgentServlet(),
                 consolePath(endpoints) + "/jolokia/*");
         Map<String, String> config = JolokiaAccessConfiguration.policyConfig(policyLocation);

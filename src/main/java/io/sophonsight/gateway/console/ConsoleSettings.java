@@ -8,6 +8,8 @@ import java.util.HexFormat;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.sophonsight.gateway.simulator.SimulatorProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -31,12 +33,16 @@ public class ConsoleSettings {
     private final boolean loopbackOnly;
     private final String role;
 
-    public ConsoleSettings(@Value("${gateway.console.user:}") String user,
-                           @Value("${gateway.console.password:}") String password,
-                           @Value("${simulator.enabled:false}") boolean simulatorEnabled,
-                           @Value("${gateway.console.loopback-only:true}") boolean loopbackOnly,
+    /** hawtio's own keys (realm, roles) have no typed class: hawtio reads them itself, the login module must agree. */
+    @Autowired
+    public ConsoleSettings(ConsoleProperties console, SimulatorProperties simulator,
                            @Value("${hawtio.realm:sophonsight-gateway-console}") String realm,
                            @Value("${hawtio.roles:admin}") String role) {
+        this(console.user(), console.password(), simulator.enabled(), console.loopbackOnly(), realm, role);
+    }
+
+    public ConsoleSettings(String user, String password, boolean simulatorEnabled, boolean loopbackOnly, String realm,
+                           String role) {
         this.loopbackOnly = loopbackOnly;
         this.role = role.split(",")[0].strip();
         String name = user == null ? "" : user.strip();

@@ -12,7 +12,7 @@ import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.PagedReading;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,9 +44,12 @@ public class DeviceInventoryPager {
     private final int maxPages;
     private final int maxRereads;
 
-    public DeviceInventoryPager(@Value("${devices.inventory.page-size}") int pageSize,
-                                @Value("${devices.inventory.max-pages}") int maxPages,
-                                @Value("${devices.inventory.max-rereads}") int maxRereads) {
+    @Autowired
+    public DeviceInventoryPager(DevicesProperties devices) {
+        this(devices.inventory().pageSize(), devices.inventory().maxPages(), devices.inventory().maxRereads());
+    }
+
+    public DeviceInventoryPager(int pageSize, int maxPages, int maxRereads) {
         if (pageSize < 1 || maxPages < 1 || maxRereads < 0) {
             throw new IllegalStateException("devices.inventory.page-size and max-pages must be positive, max-rereads "
                     + "not negative, were " + pageSize + ", " + maxPages + " and " + maxRereads);

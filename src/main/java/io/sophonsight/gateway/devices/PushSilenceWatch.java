@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -56,8 +56,11 @@ public class PushSilenceWatch {
     }
 
     @Autowired
-    public PushSilenceWatch(@Value("${push.silence.threshold}") Duration threshold,
-                            @Value("${push.silence.heartbeat-interval:10s}") Duration heartbeatInterval) {
+    public PushSilenceWatch(PushProperties push) {
+        this(push.silence().threshold(), push.silence().heartbeatInterval());
+    }
+
+    public PushSilenceWatch(Duration threshold, Duration heartbeatInterval) {
         this.threshold = threshold;
         this.heartbeatInterval = heartbeatInterval;
     }

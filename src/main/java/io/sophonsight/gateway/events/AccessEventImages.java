@@ -13,7 +13,7 @@ import io.sophonsight.gateway.common.ImageType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,11 +61,10 @@ public class AccessEventImages {
     private final String folderName;
     private final String strangerFolderName;
 
-    public AccessEventImages(ObjectMapper mapper, @Value("${push.fanout.photo-folder}") String folderName,
-            @Value("${push.fanout.stranger-photo-folder:${push.fanout.photo-folder}}") String strangerFolderName) {
+    public AccessEventImages(ObjectMapper mapper, PushProperties push) {
         this.mapper = mapper;
-        this.folderName = folder(folderName, "push.fanout.photo-folder");
-        this.strangerFolderName = folder(strangerFolderName, "push.fanout.stranger-photo-folder");
+        this.folderName = folder(push.fanout().photoFolder(), "push.fanout.photo-folder");
+        this.strangerFolderName = folder(push.fanout().strangerPhotoFolderOrDefault(), "push.fanout.stranger-photo-folder");
     }
 
     /** A folder name under the data folder: relative, no {@code ..}, no trailing slash. */

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -69,8 +69,12 @@ public class AccessEventWriter {
 
     @Autowired
     public AccessEventWriter(@Qualifier("dataSource") DataSource dataSource, PlatformTransactionManager transactionManager,
-                             AccessEventStore rows, @Value("${push.store.max-batch}") int maxBatch,
-                             @Value("${push.identity.tolerance}") Duration identityTolerance, MeterRegistry registry) {
+                             AccessEventStore rows, PushProperties push, MeterRegistry registry) {
+        this(dataSource, transactionManager, rows, push.store().maxBatch(), push.identity().tolerance(), registry);
+    }
+
+    public AccessEventWriter(DataSource dataSource, PlatformTransactionManager transactionManager, AccessEventStore rows,
+                             int maxBatch, Duration identityTolerance, MeterRegistry registry) {
         this(dataSource, transactionManager, rows, sqlFile(INSERT_EVENT_SQL), sqlFile(INSERT_IMAGES_SQL), maxBatch,
                 identityTolerance, registry);
     }

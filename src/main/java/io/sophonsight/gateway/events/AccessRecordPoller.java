@@ -14,7 +14,6 @@ import io.sophonsight.gateway.common.Text;
 import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.sophonsight.PagedReading;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -142,13 +141,9 @@ public class AccessRecordPoller {
     private final Clock clock;
 
     @Autowired
-    public AccessRecordPoller(@Value("${query.records.page-size}") int pageSize,
-                              @Value("${query.records.max-pages}") int maxPages,
-                              @Value("${query.records.max-rereads}") int maxRereads,
-                              @Value("${query.records.overlap}") Duration overlap,
-                              @Value("${query.records.first-lookback}") Duration firstLookback,
-                              Environment environment) {
-        this(pageSize, maxPages, maxRereads, overlap, firstLookback, environment, Clock.systemUTC());
+    public AccessRecordPoller(QueryRecordsProperties records, Environment environment) {
+        this(records.pageSize(), records.maxPages(), records.maxRereads(), records.overlap(), records.firstLookback(),
+                environment, Clock.systemUTC());
     }
 
     AccessRecordPoller(int pageSize, int maxPages, int maxRereads, Duration overlap, Duration firstLookback,

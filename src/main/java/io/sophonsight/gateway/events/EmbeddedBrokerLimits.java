@@ -3,7 +3,7 @@ package io.sophonsight.gateway.events;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.stereotype.Component;
 
@@ -30,12 +30,10 @@ public class EmbeddedBrokerLimits implements ArtemisConfigurationCustomizer {
     private final long maxSizeBytes;
     private final int maxDiskUsage;
 
-    public EmbeddedBrokerLimits(@Value("${push.broker.address-full-policy:FAIL}") AddressFullMessagePolicy policy,
-                                @Value("${push.broker.max-size-bytes:67108864}") long maxSizeBytes,
-                                @Value("${push.broker.max-disk-usage:90}") int maxDiskUsage) {
-        this.policy = policy;
-        this.maxSizeBytes = maxSizeBytes;
-        this.maxDiskUsage = maxDiskUsage;
+    public EmbeddedBrokerLimits(PushProperties push) {
+        this.policy = push.broker().addressFullPolicy();
+        this.maxSizeBytes = push.broker().maxSizeBytes();
+        this.maxDiskUsage = push.broker().maxDiskUsage();
     }
 
     @Override

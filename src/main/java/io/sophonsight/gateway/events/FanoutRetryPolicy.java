@@ -6,7 +6,7 @@ import java.time.Instant;
 
 import io.sophonsight.gateway.common.Backoff;
 import io.sophonsight.gateway.common.FailureReason;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,10 +33,9 @@ public class FanoutRetryPolicy {
 
     private final Backoff backoff;
 
-    public FanoutRetryPolicy(@Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
-                             @Value("${push.fanout.backoff-multiplier}") double multiplier,
-                             @Value("${push.fanout.max-delay-ms}") long maxDelayMs) {
-        this.backoff = new Backoff(Duration.ofMillis(initialDelayMs), multiplier, Duration.ofMillis(maxDelayMs));
+    public FanoutRetryPolicy(PushProperties push) {
+        this.backoff = new Backoff(Duration.ofMillis(push.fanout().initialDelayMs()), push.fanout().backoffMultiplier(),
+                Duration.ofMillis(push.fanout().maxDelayMs()));
     }
 
     /** The failure after {@code previousAttempts} earlier attempts (null: none), caused by {@code cause}. */

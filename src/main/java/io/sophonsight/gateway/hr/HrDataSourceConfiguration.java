@@ -7,7 +7,6 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -63,8 +62,8 @@ public class HrDataSourceConfiguration {
     @Bean
     @ConditionalOnProperty(name = "hr.sample.enabled", havingValue = "true")
     public HrSampleData hrSampleData(@Qualifier("hrDataSource") DataSource hr,
-                                     @Value("${hr.sample.people:200}") int people) {
-        HrSampleData sample = new HrSampleData(people);
+                                     HrProperties hrProperties) {
+        HrSampleData sample = new HrSampleData(hrProperties.sample().people());
         int applied = Flyway.configure()
                 .dataSource(hr)
                 .locations("classpath:hr/sample")
@@ -74,7 +73,8 @@ public class HrDataSourceConfiguration {
                 .migrate()
                 .migrationsExecuted;
         if (applied > 0) {
-            LOG.info("Sample HR database created ({} people); set HR_SAMPLE_ENABLED=false to read your own HR", people);
+            LOG.info("Sample HR database created ({} people); set HR_SAMPLE_ENABLED=false to read your own HR",
+                    hrProperties.sample().people());
         }
         return sample;
     }

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
 import org.springframework.jmx.export.annotation.ManagedOperation;
 import org.springframework.jmx.export.annotation.ManagedResource;
@@ -32,8 +32,12 @@ public class HrDeletionGuard {
     private volatile Held held;
     private volatile Held confirmed;
 
-    public HrDeletionGuard(@Value("${hr.sync.deletion.threshold-percent:20}") double thresholdPercent,
-                           @Value("${hr.sync.deletion.confirmed:false}") boolean alwaysConfirmed) {
+    @Autowired
+    public HrDeletionGuard(HrProperties hr) {
+        this(hr.sync().deletion().thresholdPercent(), hr.sync().deletion().confirmed());
+    }
+
+    public HrDeletionGuard(double thresholdPercent, boolean alwaysConfirmed) {
         this.thresholdPercent = thresholdPercent;
         this.alwaysConfirmed = alwaysConfirmed;
     }

@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 import io.sophonsight.gateway.common.ImageType;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,7 +40,12 @@ public class HrPhotos {
     private final Path baseDir;
     private final long maxBytes;
 
-    public HrPhotos(@Value("${hr.photo.base-dir:.}") String baseDir, @Value("${hr.photo.max-bytes:2097152}") long maxBytes) {
+    @Autowired
+    public HrPhotos(HrProperties hr) {
+        this(hr.photo().baseDir(), hr.photo().maxBytes());
+    }
+
+    public HrPhotos(String baseDir, long maxBytes) {
         this.baseDir = Path.of(baseDir).toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
     }

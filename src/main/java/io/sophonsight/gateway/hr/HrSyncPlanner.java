@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,11 +42,14 @@ public class HrSyncPlanner {
     private final int maxIdLength;
     private final int batchSize;
 
-    public HrSyncPlanner(HrSyncStateStore store, HrDeletionGuard guard, HrPhotos photos,
-                         @Value("${hr.photo.source:blob}") String photoSource,
-                         @Value("${hr.sync.delete-batch-size:50}") int deleteBatchSize,
-                         @Value("${hr.sync.max-id-length:100}") int maxIdLength,
-                         @Value("${hr.sync.batch-size:500}") int batchSize) {
+    @Autowired
+    public HrSyncPlanner(HrSyncStateStore store, HrDeletionGuard guard, HrPhotos photos, HrProperties hr) {
+        this(store, guard, photos, hr.photo().source(), hr.sync().deleteBatchSize(), hr.sync().maxIdLength(),
+                hr.sync().batchSize());
+    }
+
+    public HrSyncPlanner(HrSyncStateStore store, HrDeletionGuard guard, HrPhotos photos, String photoSource,
+                         int deleteBatchSize, int maxIdLength, int batchSize) {
         this.store = store;
         this.guard = guard;
         this.photos = photos;

@@ -14,7 +14,6 @@ import io.sophonsight.gateway.cluster.ClusterRunLock;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,16 +39,12 @@ public class HrSyncRuns {
     private final AtomicReference<HrSyncRun> active = new AtomicReference<>();
     private volatile HrSyncRun last;
 
-    public HrSyncRuns(ClusterRunLock runLock,
-                      @Value("${hr.sync.dry-run:false}") boolean dryRunAlways,
-                      @Value("${hr.sync.progress-interval:10s}") Duration progressInterval,
-                      @Value("${hr.sync.watermark-overlap:60s}") Duration watermarkOverlap,
-                      @Value("${hr.sync.run-retention:90d}") Duration runRetention) {
+    public HrSyncRuns(ClusterRunLock runLock, HrProperties hr) {
         this.runLock = runLock;
-        this.dryRunAlways = dryRunAlways;
-        this.progressIntervalMs = progressInterval.toMillis();
-        this.watermarkOverlap = watermarkOverlap;
-        this.runRetention = runRetention;
+        this.dryRunAlways = hr.sync().dryRun();
+        this.progressIntervalMs = hr.sync().progressInterval().toMillis();
+        this.watermarkOverlap = hr.sync().watermarkOverlap();
+        this.runRetention = hr.sync().runRetention();
     }
 
     // ---- start of a run ----

@@ -27,7 +27,6 @@ import org.apache.camel.Header;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -75,9 +74,9 @@ public class GatewayMetrics implements DisposableBean {
     @Autowired
     public GatewayMetrics(MeterRegistry registry, @Qualifier("dataSource") DataSource dataSource,
                           PushSilenceWatch pushes, HrDeletionGuard deletionGuard,
-                          @Value("${monitoring.metrics.db-cache}") Duration dbCache,
-                          @Value("${monitoring.metrics.db-wait}") Duration dbWait) {
-        this(registry, new JdbcTemplate(dataSource), pushes, deletionGuard, dbCache, dbWait, Clock.systemUTC());
+                          MonitoringProperties monitoring) {
+        this(registry, new JdbcTemplate(dataSource), pushes, deletionGuard, monitoring.metrics().dbCache(),
+                monitoring.metrics().dbWait(), Clock.systemUTC());
     }
 
     GatewayMetrics(MeterRegistry registry, JdbcTemplate jdbc, PushSilenceWatch pushes, HrDeletionGuard deletionGuard,

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jolokia.support.spring.SpringJolokiaConfigHolder;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,12 +37,9 @@ public class JolokiaAccessConfiguration {
 
     @Bean("camelConfigHolder")
     SpringJolokiaConfigHolder camelConfigHolder(
-            @Value("${monitoring.jolokia.host}") String host,
-            @Value("${monitoring.jolokia.port}") int port,
-            @Value("${monitoring.jolokia.policy-location}") String policyLocation,
-            @Value("${monitoring.jolokia.user:}") String user,
-            @Value("${monitoring.jolokia.password:}") String password) {
-        return holder(host, port, policyLocation, user, password);
+            MonitoringProperties monitoring) {
+        MonitoringProperties.Jolokia jolokia = monitoring.jolokia();
+        return holder(jolokia.host(), jolokia.port(), jolokia.policyLocation(), jolokia.user(), jolokia.password());
     }
 
     static SpringJolokiaConfigHolder holder(String host, int port, String policyLocation, String user, String password) {

@@ -14,7 +14,7 @@ import java.util.regex.PatternSyntaxException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,8 +42,12 @@ public class PhotoCache {
     private final Pattern allowed;
     private final String allowedText;
 
-    public PhotoCache(@Value("${photos.cache-dir}") String folder, @Value("${photos.id-pattern}") String idPattern)
-            throws IOException {
+    @Autowired
+    public PhotoCache(PhotosProperties photos) throws IOException {
+        this(photos.cacheDir(), photos.idPattern());
+    }
+
+    public PhotoCache(String folder, String idPattern) throws IOException {
         this.folder = Path.of(folder).toAbsolutePath().normalize();
         try {
             this.allowed = Pattern.compile(idPattern);

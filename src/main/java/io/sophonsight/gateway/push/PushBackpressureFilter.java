@@ -22,7 +22,7 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -83,13 +83,14 @@ public class PushBackpressureFilter extends OncePerRequestFilter {
     private final AtomicLong refusedSinceLog = new AtomicLong();
     private final AtomicLong lastLogNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL.toNanos());
 
-    public PushBackpressureFilter(@Value("${push.access-path}") String accessPath,
-                                  @Value("${push.device-status-path}") String deviceStatusPath,
-                                  @Value("${push.in-flight.max-bytes}") String maxBytes,
-                                  @Value("${push.in-flight.heap-share}") double heapShare,
-                                  @Value("${push.in-flight.expansion}") double expansion,
-                                  @Value("${push.in-flight.retry-after}") Duration retryAfter,
-                                  MeterRegistry registry) {
+    @Autowired
+    public PushBackpressureFilter(PushProperties push, MeterRegistry registry) {
+        this(push.accessPath(), push.deviceStatusPath(), push.inFlight().maxBytes(), push.inFlight().heapShare(),
+                push.inFlight().expansion(), push.inFlight().retryAfter(), registry);
+    }
+
+    public PushBackpressureFilter(String accessPath, String deviceStatusPath, String maxBytes, double heapShare,
+                                  double expansion, Duration retryAfter, MeterRegistry registry) {
         this.accessPath = accessPath;
         this.paths = Set.of(accessPath, deviceStatusPath);
         this.budget = budget(maxBytes, heapShare, expansion, Runtime.getRuntime().maxMemory());

@@ -10,9 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.StreamCache;
 import io.sophonsight.gateway.security.RequestBodyTooLargeException;
 import io.sophonsight.gateway.security.RequestGuardFilter;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.util.unit.DataSize;
 
 /**
  * Hands a push body to its parser as it arrives ({@link PushBody}), refusing it (413) once it passes
@@ -28,8 +26,8 @@ public class PushBodyReader {
 
     private final long maxBytes;
 
-    public PushBodyReader(@Value("${push.max-body-size:16MB}") DataSize maxBodySize) {
-        this.maxBytes = maxBodySize.toBytes();
+    public PushBodyReader(PushProperties push) {
+        this.maxBytes = push.maxBodySize().toBytes();
     }
 
     /**

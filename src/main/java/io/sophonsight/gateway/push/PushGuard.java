@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import io.sophonsight.gateway.security.AddressBlock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +24,12 @@ public class PushGuard {
     private final PushKey key;
     private final List<AddressBlock> allowed;
 
-    public PushGuard(PushKey key, @Value("${push.allowed-sources:}") List<String> allowedSources) {
+    @Autowired
+    public PushGuard(PushKey key, PushProperties push) {
+        this(key, push.allowedSources());
+    }
+
+    public PushGuard(PushKey key, List<String> allowedSources) {
         this.key = key;
         this.allowed = AddressBlock.parseAll(allowedSources, "push.allowed-sources");
     }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,8 +27,12 @@ public class PushJson {
 
     private final ObjectMapper mapper;
 
-    public PushJson(@Value("${push.max-nesting-depth:32}") int maxNestingDepth,
-                    @Value("${push.max-body-size:16MB}") org.springframework.util.unit.DataSize maxBodySize) {
+    @Autowired
+    public PushJson(PushProperties push) {
+        this(push.maxNestingDepth(), push.maxBodySize());
+    }
+
+    public PushJson(int maxNestingDepth, org.springframework.util.unit.DataSize maxBodySize) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(maxNestingDepth)

@@ -8,7 +8,8 @@ import java.util.HexFormat;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.simulator.SimulatorProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,8 +28,12 @@ public class PushKey {
     private final String key;
     private final byte[] keyDigest;
 
-    public PushKey(@Value("${push.key:}") String configured,
-                   @Value("${simulator.enabled:false}") boolean simulatorEnabled) {
+    @Autowired
+    public PushKey(PushProperties push, SimulatorProperties simulator) {
+        this(push.key(), simulator.enabled());
+    }
+
+    public PushKey(String configured, boolean simulatorEnabled) {
         if (configured == null || configured.isBlank()) {
             if (!simulatorEnabled) {
                 throw new IllegalStateException("GATEWAY_PUSH_KEY is not set: it is required when the built-in "

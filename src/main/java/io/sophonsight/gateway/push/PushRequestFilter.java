@@ -11,7 +11,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -30,9 +29,8 @@ public class PushRequestFilter extends OncePerRequestFilter {
 
     private final Set<String> paths;
 
-    public PushRequestFilter(@Value("${push.access-path}") String accessPath,
-                             @Value("${push.device-status-path}") String deviceStatusPath) {
-        this.paths = Set.of(accessPath, deviceStatusPath);
+    public PushRequestFilter(PushProperties push) {
+        this.paths = Set.of(push.accessPath(), push.deviceStatusPath());
     }
 
     @Override

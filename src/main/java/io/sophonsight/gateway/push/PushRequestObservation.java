@@ -3,7 +3,6 @@ package io.sophonsight.gateway.push;
 import java.util.Set;
 
 import io.micrometer.observation.ObservationPredicate;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
@@ -19,9 +18,10 @@ import org.springframework.http.server.observation.ServerRequestObservationConte
 public class PushRequestObservation {
 
     @Bean
-    public ObservationPredicate pushRequestsObservedOnlyByCamel(@Value("${push.access-path}") String accessPath,
-                                                                @Value("${push.device-status-path}") String deviceStatusPath,
-                                                                @Value("${push.observe-http-requests}") boolean observe) {
+    public ObservationPredicate pushRequestsObservedOnlyByCamel(PushProperties push) {
+        String accessPath = push.accessPath();
+        String deviceStatusPath = push.deviceStatusPath();
+        boolean observe = push.observeHttpRequests();
         Set<String> pushPaths = Set.of(accessPath, deviceStatusPath);
         return (name, context) -> observe || !(context instanceof ServerRequestObservationContext request
                 && pushPaths.contains(request.getCarrier().getRequestURI()));

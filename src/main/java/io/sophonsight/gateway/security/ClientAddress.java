@@ -6,7 +6,8 @@ import java.util.Enumeration;
 import java.util.List;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.http.HttpProperties;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,14 +26,20 @@ public class ClientAddress {
 
     private final List<AddressBlock> trustedProxies;
 
-    public ClientAddress(@Value("${gateway.http.trusted-proxies:}") List<String> trustedProxies) {
+    @Autowired
+    public ClientAddress(HttpProperties http) {
+        this(http.trustedProxies());
+    }
+
+    public ClientAddress(List<String> trustedProxies) {
         this.trustedProxies = AddressBlock.parseAll(trustedProxies, "GATEWAY_TRUSTED_PROXIES");
     }
 
     /** Start-up check: a forward-headers strategy other than none would rewrite the peer before the allowlists see it. */
     @Autowired
-    void requireNoForwardHeadersStrategy(@Value("${server.forward-headers-strategy:none}") String strategy) {
-        if (!"none".equalsIgnoreCase(strategy.trim())) {
+    void requireNoForwardHeadersStrategy(ServerProperties server) {
+        ServerProperties.ForwardHeadersStrategy strategy = server.getForwardHeadersStrategy();
+        if (strategy != null && strategy != ServerProperties.ForwardHeadersStrategy.NONE) {
             throw new IllegalStateException("server.forward-headers-strategy (SERVER_FORWARD_HEADERS_STRATEGY) is " + strategy
                     + ": it must stay none, or X-Forwarded-For from any private address decides who the caller is; "
                     + "name the proxies in GATEWAY_TRUSTED_PROXIES instead");

@@ -6,7 +6,8 @@ import java.security.NoSuchAlgorithmException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.simulator.SimulatorProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,9 +34,12 @@ public class GatewayKeys {
     private final byte[] apiDigest;
     private final byte[] adminDigest;
 
-    public GatewayKeys(@Value("${gateway.api.key:}") String apiKey,
-                       @Value("${gateway.api.admin-key:}") String adminKey,
-                       @Value("${simulator.enabled:false}") boolean simulatorEnabled) {
+    @Autowired
+    public GatewayKeys(ApiProperties api, SimulatorProperties simulator) {
+        this(api.key(), api.adminKey(), simulator.enabled());
+    }
+
+    public GatewayKeys(String apiKey, String adminKey, boolean simulatorEnabled) {
         this.apiDigest = digestOf(apiKey, "GATEWAY_API_KEY", "the REST API (visitors, devices, photos)", simulatorEnabled);
         this.adminDigest = digestOf(adminKey, "GATEWAY_ADMIN_KEY",
                 "the admin paths (HR sync runs, confirming deletes, resolving uncertain visitors, dead-letter replay)", simulatorEnabled);

@@ -22,7 +22,8 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.push.PushProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -77,15 +78,17 @@ public class RequestGuardFilter extends OncePerRequestFilter {
 
     private final AntPathMatcher matcher = new AntPathMatcher();
 
+    @Autowired
     public RequestGuardFilter(GatewayKeys keys, PushGuard pushGuard, ClientAddress clientAddress,
-                              @Value("${push.access-path}") String accessPath,
-                              @Value("${push.device-status-path}") String deviceStatusPath,
-                              @Value("${gateway.api.admin-paths}") List<String> adminPaths,
-                              @Value("${gateway.api.open-paths}") List<String> openPaths,
-                              @Value("${gateway.api.body-paths}") List<String> bodyPaths,
-                              @Value("${gateway.api.allowed-sources:}") List<String> apiAllowedSources,
-                              @Value("${push.max-body-size:16MB}") DataSize pushMaxBodySize,
-                              @Value("${gateway.api.max-body-size:4MB}") DataSize apiMaxBodySize) {
+                              PushProperties push, ApiProperties api) {
+        this(keys, pushGuard, clientAddress, push.accessPath(), push.deviceStatusPath(), api.adminPaths(), api.openPaths(),
+                api.bodyPaths(), api.allowedSources(), push.maxBodySize(), api.maxBodySize());
+    }
+
+    public RequestGuardFilter(GatewayKeys keys, PushGuard pushGuard, ClientAddress clientAddress,
+                              String accessPath, String deviceStatusPath, List<String> adminPaths, List<String> openPaths,
+                              List<String> bodyPaths, List<String> apiAllowedSources, DataSize pushMaxBodySize,
+                              DataSize apiMaxBodySize) {
         this.keys = keys;
         this.pushGuard = pushGuard;
         this.clientAddress = clientAddress;

@@ -7,7 +7,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.push.PushKey;
 import io.sophonsight.gateway.sophonsight.SophonSightCredentials;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
@@ -28,22 +27,16 @@ public class SimulatorConfiguration {
     @Bean(destroyMethod = "close")
     public SophonSightSimulator sophonSightSimulator(ObjectMapper mapper, SophonSightCredentials credentials,
                                                      ConfigurableEnvironment environment,
-                                                     @Value("${simulator.host}") String host,
-                                                     @Value("${simulator.port}") int port,
-                                                     PushKey pushKey,
-                                                     @Value("${simulator.push.interval}") Duration pushInterval,
-                                                     @Value("${simulator.photo-download-envelope:false}") boolean downloadAsEnvelope,
-                                                     @Value("${simulator.demo-devices:0}") int demoDevices,
-                                                     @Value("${simulator.base-path:}") String basePath)
+                                                     SimulatorProperties settings, PushKey pushKey)
             throws IOException {
         SophonSightSimulator simulator = new SophonSightSimulator(mapper, credentials.appkey(), credentials.secret(),
                 new SimulatorPusher.Config(
                         () -> pushKey.addTo(environment.getProperty("simulator.push.access-url", "")),
                         () -> pushKey.addTo(environment.getProperty("simulator.push.device-status-url", ""))),
-                downloadAsEnvelope, basePath, pagingSettings(environment));
-        simulator.seedDemoDevices(demoDevices);
+                settings.photoDownloadEnvelope(), settings.basePath(), settings.paging().settings());
+        simulator.seedDemoDevices(settings.demoDevices());
         // the scheduled pushes start once the gateway is ready (pushRoundsOnceReady): before, the receivers answer 404
-        simulator.start(host, port, 0);
+        simulator.start(settings.host(), settings.port(), 0);
         // like Spring's local.server.port: lets configuration (and tests on port 0) refer to the bound port
         environment.getPropertySources().addFirst(
                 new MapPropertySource("simulator", Map.of("local.simulator.port", simulator.port())));
@@ -54,19 +47,7 @@ public class SimulatorConfiguration {
     @EventListener(ApplicationReadyEvent.class)
     public void pushRoundsOnceReady(ApplicationReadyEvent ready) {
         SophonSightSimulator simulator = ready.getApplicationContext().getBean(SophonSightSimulator.class);
-        Duration interval = ready.getApplicationContext().getEnvironment()
-                .getProperty("simulator.push.interval", Duration.class, Duration.ZERO);
+        Duration interval = ready.getApplicationContext().getBean(SimulatorProperties.class).push().interval();
         simulator.startScheduledPushes(interval.toMillis());
-    }
-
-    /** The paging switches of start-up ({@code simulator.paging.*}; all off by default). */
-    private static SimulatorPaging.Settings pagingSettings(ConfigurableEnvironment environment) {
-        return new SimulatorPaging.Settings(
-                environment.getProperty("simulator.paging.page-size-cap", Integer.class, 0),
-                environment.getProperty("simulator.paging.descending", Boolean.class, false),
-                environment.getProperty("simulator.paging.reorder", Boolean.class, false),
-                environment.getProperty("simulator.paging.insert-per-call", Integer.class, 0),
-                environment.getProperty("simulator.paging.insert-calls", Integer.class, 0),
-                environment.getProperty("simulator.paging.omit-total", Boolean.class, false));
     }
 }

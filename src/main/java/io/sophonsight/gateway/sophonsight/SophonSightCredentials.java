@@ -5,7 +5,8 @@ import java.util.HexFormat;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import io.sophonsight.gateway.simulator.SimulatorProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,9 +23,12 @@ public class SophonSightCredentials {
     private final String appkey;
     private final String secret;
 
-    public SophonSightCredentials(@Value("${sophonsight.appkey}") String appkey,
-                                  @Value("${sophonsight.secret:}") String secret,
-                                  @Value("${simulator.enabled:false}") boolean simulatorEnabled) {
+    @Autowired
+    public SophonSightCredentials(SophonSightProperties sophonSight, SimulatorProperties simulator) {
+        this(sophonSight.appkey(), sophonSight.secret(), simulator.enabled());
+    }
+
+    public SophonSightCredentials(String appkey, String secret, boolean simulatorEnabled) {
         if (appkey == null || appkey.isBlank()) {
             throw new IllegalStateException("sophonsight.appkey is empty: set SOPHONSIGHT_APPKEY");
         }

@@ -64,9 +64,43 @@ public final class ConfigReference {
     }
 
     private final List<Key> keys;
+    /** Key -> type, from the configuration metadata on the class path (the gateway's own, Spring Boot's, Camel's). */
+    private final java.util.Map<String, String> types;
 
     public ConfigReference(Path projectDir) throws IOException {
         this.keys = parse(Files.readAllLines(projectDir.resolve(FlowFiles.APPLICATION_YAML)));
+        this.types = metadataTypes();
+    }
+
+    /**
+     * The types of {@code META-INF/spring-configuration-metadata.json} files: the gateway's is generated at compile time
+     * from its {@code @ConfigurationProperties} classes, which also check those values at start-up.
+     */
+    static java.util.Map<String, String> metadataTypes() throws IOException {
+        java.util.Map<String, String> types = new java.util.TreeMap<>();
+        var resources = ConfigReference.class.getClassLoader().getResources("META-INF/spring-configuration-metadata.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        while (resources.hasMoreElements()) {
+            try (var in = resources.nextElement().openStream()) {
+                json.readTree(in).path("properties").forEach(property -> {
+                    String type = property.path("type").asText("");
+                    if (!type.isEmpty()) {
+                        types.putIfAbsent(property.path("name").asText(), simpleType(type));
+                    }
+                });
+            }
+        }
+        return types;
+    }
+
+    /** {@code java.util.List<java.lang.String>} -> {@code List<String>}; nested classes by their own name. */
+    static String simpleType(String type) {
+        return type.replaceAll("\\b[a-z][\\w]*\\.", "").replaceAll("\\b\\w+\\$", "");
+    }
+
+    /** The type a key binds to, or "" (map entries, keys no class describes). */
+    private String typeOf(String key) {
+        return types.getOrDefault(key, "");
     }
 
     public static void main(String[] args) throws IOException {
@@ -223,7 +257,9 @@ public final class ConfigReference {
                 .append("written `${NAME:default}` names its own variable; any other key is overridden through Spring Boot's\n")
                 .append("relaxed binding (upper case, `.` and `-` become `_`), marked *(relaxed)*. Defaults that refer to other\n")
                 .append("keys (`${gateway.data-dir}`) follow them. Long defaults (SQL) are shortened here: the full text is in\n")
-                .append("`application.yaml`. `ConfigReferenceTest` fails when this file and `application.yaml` differ, and\n")
+                .append("`application.yaml`. The type is the one the key binds to (configuration metadata): the gateway's own\n")
+                .append("keys are checked at start-up against it and their limits, and a wrong value stops the start with\n")
+                .append("one line per key. `ConfigReferenceTest` fails when this file and `application.yaml` differ, and\n")
                 .append("when a key has no comment.\n\n## Default document\n\nRead on every start.\n");
         String section = null;
         String profile = null;
@@ -243,11 +279,13 @@ public final class ConfigReference {
                 profile = key.profile();
                 first = false;
                 out.append("\n### `").append(top).append("`").append(key.profile() == null ? "" : " (" + key.profile() + " profile)")
-                        .append("\n\n| key | default | environment variable | meaning |\n|---|---|---|---|\n");
+                        .append("\n\n| key | type | default | environment variable | meaning |\n|---|---|---|---|---|\n");
             }
             String variable = key.variable() == null ? "-" // which document applies is not a setting
                     : key.explicitVariable() != null ? code(key.variable()) : code(key.variable()) + " *(relaxed)*";
-            out.append("| ").append(code(key.name())).append(" | ").append(key.defaultValue().isEmpty() ? "*(empty)*"
+            String type = typeOf(key.name());
+            out.append("| ").append(code(key.name())).append(" | ").append(type.isEmpty() ? "" : code(type)).append(" | ")
+                    .append(key.defaultValue().isEmpty() ? "*(empty)*"
                             : code(shorten(key.defaultValue()))).append(" | ").append(variable).append(" | ")
                     .append(cell(key.comment())).append(" |\n");
         }

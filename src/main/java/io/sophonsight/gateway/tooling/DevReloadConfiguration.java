@@ -2,7 +2,6 @@ package io.sophonsight.gateway.tooling;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,8 +12,9 @@ import org.springframework.context.annotation.Configuration;
 public class DevReloadConfiguration {
 
     @Bean
-    public CamelContextConfiguration devRouteReload(@Value("${gateway.dev.reload.directory}") String directory,
-                                                    @Value("${gateway.dev.reload.pattern}") String pattern) {
+    public CamelContextConfiguration devRouteReload(DevReloadProperties reload) {
+        String directory = reload.directory();
+        String pattern = reload.pattern();
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext context) {

@@ -122,7 +122,9 @@ final class FlowFiles {
         for (Method getter : node.getClass().getMethods()) {
             if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
                     || getter.getDeclaringClass() == Object.class || getter.getName().equals("getParent")
-                    || getter.getName().equals("getRoute") || getter.getName().equals("getCamelContext")) {
+                    || getter.getName().equals("getRoute") || getter.getName().equals("getCamelContext")
+                    // a REST verb's route points back at its REST definition, whose to: is the route itself once inlined
+                    || getter.getName().equals("getRestDefinition")) {
                 continue;
             }
             Object value;

@@ -26,6 +26,8 @@ import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.language.MethodCallExpression;
 import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.LineNumberAware;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
@@ -44,7 +46,10 @@ import org.springframework.stereotype.Component;
  * Checks {@code application.yaml} and every {@code routes/*.camel.yaml} before a deploy, without
  * starting Spring, connecting to SophonSight or opening a database: YAML DSL syntax and fields (with the
  * nearest valid field name), route ids, every {@code {{placeholder}}} and {@code ${...}} reference,
- * endpoint components and options, bean references, and Simple expressions. Each problem is reported
+ * endpoint components and options, bean references, Simple expressions, that a bean method a route calls takes
+ * typed arguments rather than the {@code Exchange}/{@code Message} (unless listed in
+ * {@link #EXCHANGE_METHODS_ALLOWED} with a reason), and that every {@code sql:classpath:} file a step names exists.
+ * Route templates, templated routes and REST definitions are checked like routes. Each problem is reported
  * as {@code file:line: message}.
  *
  * <p>Run: {@code java -jar target/sophonsight-gateway-*.jar validate [projectDir]} (exit code 1 on problems).
@@ -67,13 +72,36 @@ public final class FlowValidator {
     private static final Set<String> AUTO_CONFIGURED_BEANS = Set.of("dataSource", "jmsConnectionFactory",
             "objectMapper", "transactionManager", "jdbcTemplate", "camelContext");
 
+    /**
+     * Bean methods ({@code beanName.method}) that routes may still call although they take the {@code Exchange} or
+     * {@code Message}, each with the reason. Beans compute, routes decide: a bean called from YAML takes typed arguments
+     * and returns its result, so the route shows every header it sets and every decision it makes.
+     */
+    static final Map<String, String> EXCHANGE_METHODS_ALLOWED = Map.ofEntries(
+            Map.entry("sophonSightSigner.prepare", "being removed by issue 17"),
+            Map.entry("visitorRequestReader.fromHttp", "being removed by issue 17"));
+
+    private static final Pattern BEAN_IN_SIMPLE =
+            Pattern.compile("\\$\\{bean:([A-Za-z_][\\w-]*)(?:\\.|::|\\?method=)([A-Za-z_]\\w*)");
+    private static final String THREAD_POOL_PROFILES = "camel.threadpool.config.";
+    private static final Pattern SQL_CLASSPATH_FILE = Pattern.compile("^sql:(?:resource:)?classpath:([^?]+)");
+
     private final Path projectDir;
     private final List<Problem> problems = new ArrayList<>();
     private final Set<String> knownBeans = new TreeSet<>();
+    private final Map<String, Class<?>> beanTypes = new java.util.HashMap<>();
+    private final Map<String, String> exchangeMethodsAllowed;
     private StandardEnvironment environment;
 
     public FlowValidator(Path projectDir) {
+        this(projectDir, Map.of(), EXCHANGE_METHODS_ALLOWED);
+    }
+
+    /** A validator that also knows {@code extraBeans} (tests' fixtures) and allows these Exchange-typed methods. */
+    FlowValidator(Path projectDir, Map<String, Class<?>> extraBeans, Map<String, String> exchangeMethodsAllowed) {
         this.projectDir = projectDir;
+        this.beanTypes.putAll(extraBeans);
+        this.exchangeMethodsAllowed = Map.copyOf(exchangeMethodsAllowed);
     }
 
     public static void main(String[] args) {
@@ -88,8 +116,16 @@ public final class FlowValidator {
 
     public List<Problem> validate() {
         knownBeans.addAll(AUTO_CONFIGURED_BEANS);
-        knownBeans.addAll(gatewayBeanNames());
+        gatewayBeans().forEach(beanTypes::putIfAbsent);
+        knownBeans.addAll(beanTypes.keySet());
         validateConfiguration();
+        // thread pool profiles of camel.threadpool.config.<id>.* are named like beans (executorService: <id>)
+        for (String key : keys()) {
+            if (key.startsWith(THREAD_POOL_PROFILES)) {
+                String id = key.substring(THREAD_POOL_PROFILES.length());
+                knownBeans.add(id.contains(".") ? id.substring(0, id.indexOf('.')) : id);
+            }
+        }
         validateRoutes();
         // one finding per file and message, at its most specific line (a step rather than its route)
         Map<String, Problem> unique = new java.util.LinkedHashMap<>();
@@ -175,6 +211,19 @@ public final class FlowValidator {
                     }
                     walk(context, name, configuration);
                 }
+                for (RouteTemplateDefinition template : context.getRouteTemplateDefinitions()) {
+                    // a template's steps are checked like a route's; what depends on a {{parameter}} is checked in the
+                    // routes made from it (with their values), so here a parameter only counts as defined
+                    if (template.getRoute() != null) {
+                        Map<String, String> parameters = new java.util.HashMap<>();
+                        if (template.getTemplateParameters() != null) {
+                            template.getTemplateParameters().forEach(parameter -> parameters.put(parameter.getName(), null));
+                        }
+                        withLocalParameters(parameters, () -> walk(context, name, template.getRoute()));
+                    }
+                }
+                // REST definitions need no walk of their own: each verb is a route of getRouteDefinitions() below
+                // (with the direct: route it calls inlined, as the gateway runs it)
                 for (RouteDefinition route : context.getRouteDefinitions()) {
                     validateRoute(context, name, route, routeIds);
                     if (route.getInput() != null && route.getInput().getEndpointUri().startsWith("direct:")) {
@@ -212,13 +261,49 @@ public final class FlowValidator {
     }
 
     private void validateRoute(DefaultCamelContext context, String file, RouteDefinition route, Set<String> routeIds) {
-        // a route made from a routeTemplate: the template's {{parameters}} are defined by its templatedRoute
-        templateParameters = route.getTemplateParameters() == null ? Map.of() : Map.copyOf(route.getTemplateParameters());
+        // a route made from a template: its {{parameters}} are the values the templatedRoute gives
+        withLocalParameters(route.getTemplateParameters() == null ? Map.of() : route.getTemplateParameters().entrySet()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue()))),
+                () -> validateRouteModel(context, file, route, routeIds));
+    }
+
+    /** Template parameters of the route or template being checked; they resolve before application.yaml. */
+    private Map<String, String> localParameters = Map.of();
+
+    private void withLocalParameters(Map<String, String> parameters, Runnable check) {
+        Map<String, String> outer = localParameters;
+        localParameters = parameters;
         try {
-            validateRouteModel(context, file, route, routeIds);
+            check.run();
         } finally {
-            templateParameters = Map.of();
+            localParameters = outer;
         }
+    }
+
+    /** True when {@code text} still names a parameter of the template being checked (its value comes with each use). */
+    private boolean dependsOnParameter(String text) {
+        Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
+        while (matcher.find()) {
+            if (localParameters.containsKey(matcher.group(1).trim())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code text} with the current template parameters put in for their {@code {{name}}} (unknown values stay). */
+    private String local(String text) {
+        if (localParameters.isEmpty() || text == null || !text.contains("{{")) {
+            return text;
+        }
+        Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
+        StringBuilder result = new StringBuilder();
+        while (matcher.find()) {
+            String value = localParameters.get(matcher.group(1).trim());
+            matcher.appendReplacement(result, Matcher.quoteReplacement(value != null ? value : matcher.group(0)));
+        }
+        matcher.appendTail(result);
+        return result.toString();
     }
 
     private void validateRouteModel(DefaultCamelContext context, String file, RouteDefinition route, Set<String> routeIds) {
@@ -256,7 +341,12 @@ public final class FlowValidator {
                     checkEndpoint(context, file, line, endpoint.getEndpointUri());
                 }
                 if (node instanceof BeanDefinition bean && bean.getRef() != null) {
-                    checkBean(file, line, withTemplateParameters(bean.getRef()));
+                    checkBean(file, line, local(bean.getRef()));
+                    checkBeanMethod(file, line, local(bean.getRef()), bean.getMethod());
+                }
+                if (node instanceof MethodCallExpression call && call.getRef() != null) {
+                    checkBean(file, line, local(call.getRef()));
+                    checkBeanMethod(file, line, local(call.getRef()), call.getMethod());
                 }
                 if (node instanceof ExpressionDefinition expression) {
                     checkExpression(context, file, line, expression);
@@ -278,14 +368,21 @@ public final class FlowValidator {
                 }
             }
 
+            /** The node's line, or (expressions have none) that of the step last visited: the one holding it. */
+            private int lastLine;
+
             private int line(Object node) {
-                return node instanceof LineNumberAware aware && aware.getLineNumber() > 0 ? aware.getLineNumber() : 0;
+                if (node instanceof LineNumberAware aware && aware.getLineNumber() > 0) {
+                    lastLine = aware.getLineNumber();
+                }
+                return lastLine;
             }
         });
     }
 
-    private void checkEndpoint(DefaultCamelContext context, String file, int line, String uri) {
-        if (uri == null || uri.isBlank()) {
+    private void checkEndpoint(DefaultCamelContext context, String file, int line, String endpointUri) {
+        String uri = local(endpointUri);
+        if (uri == null || uri.isBlank() || dependsOnParameter(uri)) {
             return;
         }
         if (!checkPlaceholders(file, line, uri)) {
@@ -293,7 +390,7 @@ public final class FlowValidator {
         }
         String resolved;
         try {
-            resolved = context.resolvePropertyPlaceholders(withTemplateParameters(uri));
+            resolved = context.resolvePropertyPlaceholders(uri);
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "cannot resolve '" + uri + "': " + e.getMessage()));
             return;
@@ -304,6 +401,13 @@ public final class FlowValidator {
         String scheme = resolved.contains(":") ? resolved.substring(0, resolved.indexOf(':')) : resolved;
         if ("direct".equals(scheme)) {
             directCalls.add(new Problem(file, line, directName(resolved)));
+        }
+        checkSqlFile(file, line, resolved);
+        if ("bean".equals(scheme)) {
+            String path = resolved.substring("bean:".length());
+            String name = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            Matcher method = Pattern.compile("[?&]method=([^&(]+)").matcher(path);
+            checkBeanMethod(file, line, name, method.find() ? method.group(1) : null);
         }
         if (context.getComponent(scheme, true, false) == null) {
             problems.add(new Problem(file, line, "unknown component '" + scheme + "' in '" + uri
@@ -344,25 +448,15 @@ public final class FlowValidator {
         return names;
     }
 
-    /** The parameter names of the templated route being validated (their {{placeholders}} are not configuration keys). */
-    private Map<String, Object> templateParameters = Map.of();
-
-    /** {@code text} with the {{parameters}} of the templated route being validated replaced by their values. */
-    private String withTemplateParameters(String text) {
-        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
-            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
-        }
-        return text;
-    }
-
     /** Camel {@code {{key}}} placeholders must resolve from application.yaml or the environment. */
-    private boolean checkPlaceholders(String file, int line, String text) {
+    private boolean checkPlaceholders(String file, int line, String template) {
         boolean ok = true;
+        String text = local(template);
         Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
         while (matcher.find()) {
             String key = matcher.group(1).trim();
-            if (templateParameters.containsKey(key)) {
-                continue;
+            if (localParameters.containsKey(key)) {
+                continue; // a parameter of the template being checked
             }
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
             if (!hasDefault && lookup(key).isEmpty()) {
@@ -375,7 +469,7 @@ public final class FlowValidator {
     }
 
     private void checkBean(String file, int line, String ref) {
-        if (ref.startsWith("class:") || ref.startsWith("type:")) {
+        if (ref.startsWith("class:") || ref.startsWith("type:") || dependsOnParameter(ref)) {
             return;
         }
         if (!knownBeans.contains(ref)) {
@@ -396,16 +490,119 @@ public final class FlowValidator {
         }
     }
 
-    private void checkSimple(DefaultCamelContext context, String file, int line, String text) {
-        if (!checkPlaceholders(file, line, text)) {
+    private void checkSimple(DefaultCamelContext context, String file, int line, String template) {
+        if (!checkPlaceholders(file, line, template)) {
             return;
         }
+        String text = local(template);
+        if (dependsOnParameter(text)) {
+            return;
+        }
+        Matcher beanCalls = BEAN_IN_SIMPLE.matcher(text);
+        while (beanCalls.find()) {
+            checkBean(file, line, beanCalls.group(1));
+            checkBeanMethod(file, line, beanCalls.group(1), beanCalls.group(2));
+        }
         try {
-            context.resolveLanguage("simple").createExpression(context.resolvePropertyPlaceholders(text));
+            // ${bean:...} looks its bean up while compiling; the bean and its method are checked above instead
+            context.resolveLanguage("simple").createExpression(context.resolvePropertyPlaceholders(withoutBeanCalls(text)));
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "simple expression '" + text + "': "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("invalid")));
         }
+    }
+
+    /** {@code text} with every {@code ${bean:...}} (nested {@code ${...}} arguments included) replaced by {@code ${body}}. */
+    static String withoutBeanCalls(String text) {
+        StringBuilder result = new StringBuilder();
+        int from = 0;
+        int start;
+        while ((start = text.indexOf("${bean:", from)) >= 0) {
+            result.append(text, from, start).append("${body}");
+            int depth = 0;
+            int i = start;
+            for (; i < text.length(); i++) {
+                if (text.startsWith("${", i)) {
+                    depth++;
+                    i++;
+                } else if (text.charAt(i) == '}' && --depth == 0) {
+                    break;
+                }
+            }
+            from = Math.min(i + 1, text.length());
+        }
+        return result.append(text.substring(from)).toString();
+    }
+
+    /**
+     * A bean method a route calls must not take the {@code Exchange} or {@code Message}: such a method can set headers
+     * and make decisions the route does not show. Every overload of the name counts, as Camel may pick any of them.
+     */
+    private void checkBeanMethod(String file, int line, String beanName, String method) {
+        Class<?> type = beanTypes.get(beanName);
+        if (type == null || method == null || method.isBlank() || method.contains("${") || method.contains("{{")) {
+            return;
+        }
+        String name = method.contains("(") ? method.substring(0, method.indexOf('(')).trim() : method.trim();
+        String key = beanName + "." + name;
+        if (exchangeMethodsAllowed.containsKey(key)) {
+            return;
+        }
+        for (Method candidate : type.getMethods()) {
+            if (candidate.getName().equals(name) && takesExchangeOrMessage(candidate)) {
+                problems.add(new Problem(file, line, "bean method '" + key + "' takes the " + exchangeParameter(candidate)
+                        + ": beans called from routes take typed arguments and return their result, the route sets headers"
+                        + " and decides (else list it in FlowValidator.EXCHANGE_METHODS_ALLOWED with a reason)"));
+                return;
+            }
+        }
+    }
+
+    static boolean takesExchangeOrMessage(Method method) {
+        return !exchangeParameter(method).isEmpty();
+    }
+
+    private static String exchangeParameter(Method method) {
+        for (Class<?> parameter : method.getParameterTypes()) {
+            if (org.apache.camel.Exchange.class.isAssignableFrom(parameter)) {
+                return "Exchange";
+            }
+            if (org.apache.camel.Message.class.isAssignableFrom(parameter)) {
+                return "Message";
+            }
+        }
+        return "";
+    }
+
+    /** {@code sql:classpath:sql/<flow>/<name>.sql}: the file must be in the project's resources (or the jar). */
+    private void checkSqlFile(String file, int line, String uri) {
+        Matcher sql = SQL_CLASSPATH_FILE.matcher(uri);
+        if (!sql.find()) {
+            return;
+        }
+        String path = sql.group(1).startsWith("/") ? sql.group(1).substring(1) : sql.group(1);
+        boolean inProject = Files.isRegularFile(projectDir.resolve("src/main/resources").resolve(path));
+        boolean onClasspath = FlowValidator.class.getClassLoader().getResource(path) != null;
+        if (!inProject && !onClasspath) {
+            problems.add(new Problem(file, line, "SQL file '" + path + "' does not exist (src/main/resources/" + path + ")"
+                    + nearest(path, sqlFiles())));
+        }
+    }
+
+    /** The SQL files of the project's resources, for suggestions. */
+    private Set<String> sqlFiles() {
+        Set<String> files = new TreeSet<>();
+        Path resources = projectDir.resolve("src/main/resources");
+        Path sql = resources.resolve("sql");
+        if (Files.isDirectory(sql)) {
+            try (var stream = Files.walk(sql)) {
+                stream.filter(Files::isRegularFile)
+                        .forEach(f -> files.add(resources.relativize(f).toString().replace('\\', '/')));
+            } catch (IOException e) {
+                // no suggestion
+            }
+        }
+        return files;
     }
 
     private Problem loadProblem(String file, Exception e) {
@@ -451,32 +648,42 @@ public final class FlowValidator {
         return keys;
     }
 
-    /** Bean names of the gateway's own components and @Bean methods, found without starting Spring. */
-    private static Set<String> gatewayBeanNames() {
-        Set<String> names = new TreeSet<>();
+    /** Bean names and types of the gateway's own components and @Bean methods, found without starting Spring. */
+    static Map<String, Class<?>> gatewayBeans() {
+        Map<String, Class<?>> beans = new java.util.TreeMap<>();
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
         scanner.addIncludeFilter(new AnnotationTypeFilter(Component.class));
         AnnotationBeanNameGenerator generator = AnnotationBeanNameGenerator.INSTANCE;
         for (var candidate : scanner.findCandidateComponents(BASE_PACKAGE)) {
-            names.add(generator.generateBeanName(candidate, new org.springframework.beans.factory.support.SimpleBeanDefinitionRegistry()));
+            String beanName = generator.generateBeanName(candidate,
+                    new org.springframework.beans.factory.support.SimpleBeanDefinitionRegistry());
+            Class<?> componentType;
+            try {
+                componentType = Class.forName(candidate.getBeanClassName());
+            } catch (ClassNotFoundException | LinkageError e) {
+                componentType = Object.class; // reported by the gateway itself at start-up
+            }
+            beans.put(beanName, componentType);
             if (candidate instanceof AnnotatedBeanDefinition annotated
                     && annotated.getMetadata().isAnnotated(Configuration.class.getName())) {
                 try {
-                    Class<?> type = Class.forName(candidate.getBeanClassName());
+                    Class<?> type = componentType;
                     for (Method method : type.getDeclaredMethods()) {
                         org.springframework.context.annotation.Bean bean =
                                 method.getAnnotation(org.springframework.context.annotation.Bean.class);
                         if (bean != null) {
                             String[] declared = bean.name().length > 0 ? bean.name() : bean.value();
-                            names.addAll(declared.length > 0 ? List.of(declared) : List.of(method.getName()));
+                            for (String name : declared.length > 0 ? List.of(declared) : List.of(method.getName())) {
+                                beans.put(name, method.getReturnType());
+                            }
                         }
                     }
-                } catch (ClassNotFoundException | LinkageError e) {
+                } catch (LinkageError e) {
                     // a configuration class that cannot load is reported by the gateway itself at start-up
                 }
             }
         }
-        return names;
+        return beans;
     }
 
     private static Set<String> yamlFields;

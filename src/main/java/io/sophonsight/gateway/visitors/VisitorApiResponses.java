@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,7 +17,8 @@ public class VisitorApiResponses {
 
     private final String basePath;
 
-    public VisitorApiResponses(@Value("${visitors.api.path}") String basePath) {
+    public VisitorApiResponses(VisitorsProperties visitors) {
+        String basePath = visitors.api().path();
         this.basePath = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
     }
 

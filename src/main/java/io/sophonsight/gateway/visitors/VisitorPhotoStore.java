@@ -11,7 +11,6 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +30,9 @@ public class VisitorPhotoStore {
     private final Path folder;
     private final Path incomingFolder;
 
-    public VisitorPhotoStore(@Value("${visitors.photo.folder}") String folder,
-                             @Value("${visitors.intake.photo-folder}") String incomingFolder) throws IOException {
+    public VisitorPhotoStore(VisitorsProperties visitors) throws IOException {
+        String folder = visitors.photo().folder();
+        String incomingFolder = visitors.intake().photoFolder();
         this.folder = Path.of(folder).toAbsolutePath().normalize();
         this.incomingFolder = Path.of(incomingFolder).toAbsolutePath().normalize();
         Files.createDirectories(this.folder);

@@ -15,7 +15,6 @@ import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,11 +51,9 @@ public class VisitorRegistrationLifecycle {
     private final Clock clock;
 
     @Autowired
-    public VisitorRegistrationLifecycle(@Value("${visitors.retry.initial-delay-ms}") long firstRetryDelayMs,
-                                        @Value("${visitors.retry.max-delay-ms}") long maxRetryDelayMs,
-                                        @Value("${visitors.retry.give-up-after}") Duration giveUpAfter,
-                                        @Value("${visitors.retry.lease}") Duration lease) {
-        this(Duration.ofMillis(firstRetryDelayMs), Duration.ofMillis(maxRetryDelayMs), giveUpAfter, lease, Clock.systemUTC());
+    public VisitorRegistrationLifecycle(VisitorsProperties visitors) {
+        this(Duration.ofMillis(visitors.retry().initialDelayMs()), Duration.ofMillis(visitors.retry().maxDelayMs()),
+                visitors.retry().giveUpAfter(), visitors.retry().lease(), Clock.systemUTC());
     }
 
     VisitorRegistrationLifecycle(Duration firstRetryDelay, Duration maxRetryDelay, Duration giveUpAfter, Duration lease,

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import io.sophonsight.gateway.common.ImageType;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,8 +31,8 @@ public class VisitorValidator {
     private final Clock clock;
 
     @Autowired
-    public VisitorValidator(@Value("${visitors.photo.max-bytes}") long maxPhotoBytes) {
-        this(maxPhotoBytes, Clock.systemUTC());
+    public VisitorValidator(VisitorsProperties visitors) {
+        this(visitors.photo().maxBytes(), Clock.systemUTC());
     }
 
     VisitorValidator(long maxPhotoBytes, Clock clock) {

@@ -129,6 +129,17 @@ class FlowDiagramTest {
                 .isEqualTo(page.substring(0, page.indexOf(FlowDiagram.DIAGRAM_BEGIN)));
     }
 
+    @Test
+    void routesMadeFromTemplatesAndRestRoutesAreDrawnWithTheirTemplateParameters() throws Exception {
+        // Given route files with a route template, a templated route and a REST definition
+        FlowDiagram diagram = new FlowDiagram(Path.of("src/test/resources/validator/contracts"));
+
+        // Then the templated route is drawn under its own id, started as its parameters say (the REST file loads too)
+        assertThat(diagram.routeTable()).contains("| `fixture-poll-employee` | `templates.camel.yaml` | `quartz 0 0 0 1 1 ? 2099` |")
+                .doesNotContain("{{");
+        assertThat(diagram.mermaidBlock()).contains("fixture-poll-employee");
+    }
+
     static void assertBlock(String document, String begin, String end, String fresh, String what) {
         String current = FlowDiagram.block(document, begin, end);
         if (current == null) {

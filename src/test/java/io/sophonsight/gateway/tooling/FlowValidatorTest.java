@@ -1,7 +1,9 @@
 package io.sophonsight.gateway.tooling;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +25,14 @@ class FlowValidatorTest {
     @Test
     void eachMistakeIsReportedWithFileLineAndNearestValidName() {
         // Given a copy of the project's flows plus two broken files and a broken configuration key
-        List<FlowValidator.Problem> problems = new FlowValidator(Path.of("src/test/resources/validator/broken")).validate();
+        // (its copy of an older sophonsight-api flow calls Exchange-typed methods: allowed here, it is not under test)
+        Map<String, String> allowed = new HashMap<>(FlowValidator.EXCHANGE_METHODS_ALLOWED);
+        for (String method : List.of("sophonSightSigner.prepare", "sophonSightResponseReader.unreachable",
+                "sophonSightResponseReader.read")) {
+            allowed.put(method, "the fixture copies an older flow");
+        }
+        List<FlowValidator.Problem> problems = new FlowValidator(Path.of("src/test/resources/validator/broken"), Map.of(),
+                allowed).validate();
         List<String> lines = problems.stream().map(FlowValidator.Problem::toString).toList();
 
         // Then every mistake is found, where it is, with the nearest valid name when there is one

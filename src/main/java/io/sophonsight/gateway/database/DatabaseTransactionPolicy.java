@@ -1,4 +1,4 @@
-package io.sophonsight.gateway;
+package io.sophonsight.gateway.database;
 
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;

@@ -1,4 +1,6 @@
-package io.sophonsight.gateway;
+package io.sophonsight.gateway.http;
+
+import io.sophonsight.gateway.GatewayTestSupport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;

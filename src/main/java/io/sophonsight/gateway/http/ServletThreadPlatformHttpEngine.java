@@ -1,4 +1,4 @@
-package io.sophonsight.gateway;
+package io.sophonsight.gateway.http;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -13,7 +13,8 @@ import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHtt
 import org.apache.camel.component.platform.http.springboot.SpringBootPlatformHttpEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -35,7 +36,12 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "gateway.http.route-on-request-thread", havingValue = "true", matchIfMissing = true)
 public class ServletThreadPlatformHttpEngine extends SpringBootPlatformHttpEngine {
 
-    public ServletThreadPlatformHttpEngine(@Value("${server.port:8080}") int port) {
+    @Autowired
+    public ServletThreadPlatformHttpEngine(ServerProperties server) {
+        this(server.getPort() == null ? 8080 : server.getPort());
+    }
+
+    public ServletThreadPlatformHttpEngine(int port) {
         super(port, Runnable::run);
     }
 

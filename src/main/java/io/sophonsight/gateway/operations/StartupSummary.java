@@ -1,4 +1,4 @@
-package io.sophonsight.gateway;
+package io.sophonsight.gateway.operations;
 
 import java.nio.file.Path;
 
@@ -7,7 +7,6 @@ import io.sophonsight.gateway.simulator.SophonSightSimulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.event.EventListener;
@@ -28,10 +27,10 @@ public class StartupSummary {
     private final String dataDir;
 
     public StartupSummary(ObjectProvider<SophonSightSimulator> simulator, ConsoleSettings console,
-                          @Value("${gateway.data-dir}") String dataDir) {
+                          GatewayProperties gateway) {
         this.simulator = simulator;
         this.console = console;
-        this.dataDir = dataDir;
+        this.dataDir = gateway.dataDir();
     }
 
     @EventListener
