@@ -2,8 +2,8 @@ package io.sophonsight.gateway.sophonsight;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sophonsight.gateway.photos.PhotoContent;
 import org.apache.camel.Exchange;
@@ -57,22 +57,23 @@ public class SophonSightResponseReader {
             throw new SophonSightUnavailableException(path, httpStatus,
                     "answer is not the platform's JSON envelope (" + contentType + "): " + excerpt(body), null);
         }
-        JsonNode envelope;
+        // read once into plain values (Map/List/scalars): a tree first and then a copy of its data cost a second walk
+        Object envelope;
         try {
-            envelope = mapper.readTree(body);
+            envelope = mapper.readValue(body, Object.class);
         } catch (IOException e) {
             throw new SophonSightUnavailableException(path, httpStatus, "malformed JSON answer: " + excerpt(body), e);
         }
-        JsonNode status = envelope.path("status");
-        if (!envelope.isObject() || status.isMissingNode() || !status.canConvertToInt() && !status.asText().matches("-?\\d+")) {
+        Integer code = envelope instanceof Map<?, ?> fields ? statusCode(fields.get("status")) : null;
+        if (code == null) {
             throw new SophonSightUnavailableException(path, httpStatus, "answer has no envelope status: " + excerpt(body), null);
         }
-        int code = status.isNumber() ? status.asInt() : Integer.parseInt(status.asText());
+        Map<?, ?> fields = (Map<?, ?>) envelope;
         if (code != 0) {
-            throw new SophonSightBusinessException(path, code, envelope.path("message").asText(""));
+            Object message = fields.get("message");
+            throw new SophonSightBusinessException(path, code, message == null ? "" : message.toString());
         }
-        JsonNode data = envelope.get("data");
-        in.setBody(data == null || data.isNull() ? null : mapper.treeToValue(data, Object.class));
+        in.setBody(fields.get("data"));
     }
 
     /** Camel step for transport failures (connection refused, timeouts, broken connections). */
@@ -131,6 +132,26 @@ public class SophonSightResponseReader {
         exchange.getExchangeExtension().setErrorHandlerHandled(null);
         exchange.getMessage().removeHeaders("CamelRedelivery*");
         throw failure == null ? new IllegalStateException("SophonSight call failed without an exception") : failure;
+    }
+
+    /** The envelope's status as a number (the platform sends 0 or "0"); null when it is missing or not a whole number. */
+    private static Integer statusCode(Object status) {
+        if (status instanceof Integer || status instanceof Long || status instanceof Short || status instanceof java.math.BigInteger) {
+            long value = ((Number) status).longValue();
+            return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? (int) value : null;
+        }
+        if (status instanceof Number number) { // 0.0: a whole number written as a decimal, as canConvertToInt accepted
+            double value = number.doubleValue();
+            return value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE ? (int) value : null;
+        }
+        if (status instanceof String text && text.matches("-?\\d+")) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     private static boolean looksLikeJson(String contentType, byte[] body) {

@@ -63,7 +63,7 @@ class DatabaseFileGrowthBenchmark {
                 .withoutSchedules();
         TestDatabase database = gateway.readableWhileRunning();
         Path file = gateway.dataDir().resolve("db/gateway.mv.db");
-        List<long[]> curve = new ArrayList<>(); // {seconds, bytes, live bytes, access events, acknowledged}
+        List<long[]> curve = new ArrayList<>(); // {seconds, bytes, live bytes, access events, acknowledged, staged images}
         AtomicLong sent = new AtomicLong();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -145,12 +145,13 @@ class DatabaseFileGrowthBenchmark {
     }
 
     /**
-     * {seconds, file bytes, live bytes, access events, acknowledged}: live bytes as H2 counts them (file size x share of
+     * {seconds, file bytes, live bytes, access events, acknowledged, staged images}: live bytes as H2 counts them (file size x share of
      * the file in chunks x share of the chunks' pages still live); -1 when the database did not answer.
      */
     private static long[] sample(long seconds, Path file, TestDatabase database, long acknowledged) {
         long live = -1;
         long events = -1;
+        long staged = -1;
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             double fileBytes = 0;
             double fill = 0;
@@ -171,10 +172,15 @@ class DatabaseFileGrowthBenchmark {
                 count.next();
                 events = count.getLong(1);
             }
+            // photos staged in the database until the fan-out has written them out: the live data that comes and goes
+            try (ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM access_event_image")) {
+                count.next();
+                staged = count.getLong(1);
+            }
         } catch (SQLException | RuntimeException e) {
             System.out.println("db-file: sample at " + seconds + " s not read: " + e.getMessage());
         }
-        return new long[]{seconds, size(file), live, events, acknowledged};
+        return new long[]{seconds, size(file), live, events, acknowledged, staged};
     }
 
     private static long countAccessEvents(TestDatabase database) throws SQLException {
@@ -215,12 +221,13 @@ class DatabaseFileGrowthBenchmark {
                 rate, minutes, imageKb == 0 ? "no photos" : "each push with two " + imageKb + " KB photos",
                 compaction ? "on" : "off", sent, acknowledged, achievedRate, errors, rows,
                 rows == acknowledged ? "= acknowledged" : "NOT equal to acknowledged", loadAverage()));
-        md.append("| minute | file MB | live MB | dead MB | access events | pushes/s since last sample |\n|---|---|---|---|---|---|\n");
+        md.append("| minute | file MB | live MB | dead MB | access events | events with photos not yet fanned out | pushes/s since last sample |\n"
+                + "|---|---|---|---|---|---|---|\n");
         long[] previous = null;
         for (long[] p : curve) {
             double perSecond = previous == null || p[0] == previous[0] ? 0 : (p[4] - previous[4]) / (double) (p[0] - previous[0]);
-            md.append(String.format(Locale.ROOT, "| %.1f | %.1f | %.1f | %.1f | %d | %.1f |%n", p[0] / 60.0, p[1] / (double) MB,
-                    p[2] / (double) MB, (p[1] - p[2]) / (double) MB, p[3], perSecond));
+            md.append(String.format(Locale.ROOT, "| %.1f | %.1f | %.1f | %.1f | %d | %d | %.1f |%n", p[0] / 60.0, p[1] / (double) MB,
+                    p[2] / (double) MB, (p[1] - p[2]) / (double) MB, p[3], p[5], perSecond));
             previous = p;
         }
         md.append(String.format(Locale.ROOT, "%nFinal size %.1f MB (target < %d MB: %s); growth over the last %s: %+.1f MB "
