@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark of the push receivers against a plain JDK HTTP server doing the same JSON parse and one
-# committed insert into the same database (see README, "Push receivers" -> Benchmark).
+# committed insert into the same database (see docs/benchmarks.md, "Push ingest").
 # Options (system properties): -Dbench.seconds=10 -Dbench.warmup-seconds=8 -Dbench.threads=8 -Dbench.rate=200
 #   -Dbench.jit-quiet-ms=200 -Dbench.max-warmup-rounds=20 (warm-up rounds until a round adds less JIT time than that)
 #   -Dbench.scenarios=small,rate,images (a subset to run; default all three)

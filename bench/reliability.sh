@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reliability suite (see README, "Reliability"): the three in-context scenarios through surefire, then the
+# Reliability suite (see docs/reliability.md): the three in-context scenarios through surefire, then the
 # packaged jar killed during a push load and the 60 s burst of 256 clients of 2 MB image pushes into a 512 MB
 # heap (ImagePushBurstIT; 15 s in mvn verify) through failsafe, in one Maven run; then one report of all figures:
 # target/reliability/report.md (each test also writes target/reliability/<test>.md).

@@ -7,7 +7,7 @@
 #   bench/run.sh --quick    validation run (~8-10 min): short push measurements, HR 1,000 people,
 #                           reconciliation of 10,000 people, 1 start, 3 minutes of pushes. Figures indicative only.
 # While a part runs, a line every 30 s shows the part (n/N), its latest step, elapsed time and the expected rest.
-#   --readme                also write the table into README.md (block bench-results; the chart is linked)
+#   --readme                also write the table into docs/benchmarks.md (block bench-results; the chart is linked)
 #
 # Builds once (mvn package -DskipTests: the jar the start-up benchmark runs), then runs each benchmark
 # class under the Maven profile `bench` in a JVM of its own, on free ports, with a fresh data folder that
@@ -29,7 +29,7 @@ readme=""
 for arg in "$@"; do
   case "$arg" in
     --quick) mode=quick ;;
-    --readme) readme=README.md ;;
+    --readme) readme=docs/benchmarks.md ;;
     *) echo "usage: bench/run.sh [--quick] [--readme]" >&2; exit 2 ;;
   esac
 done

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start-up of the image's layout with and without the class-data-sharing archive, without Docker (README "Build the
+# Start-up of the image's layout with and without the class-data-sharing archive, without Docker (docs/operations.md "Build the
 # image"): the jar of mvn package extracted as k8s/Dockerfile does it (extract --layers --launcher, the four layers in
 # one folder), one training run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh), then RUNS starts of each
 # kind, alternating, each timed from the java command to the first 200 of /actuator/health/readiness.

@@ -3,6 +3,7 @@ package io.sophonsight.gateway.cluster;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -88,7 +89,13 @@ public class SingleRunnerRoutePolicyFactory implements RoutePolicyFactory {
         if (settings.includeRoutes().contains(id)) {
             return true;
         }
-        String uri = camelContext.resolvePropertyPlaceholders(route.getInput().getEndpointUri());
+        String uri = route.getInput().getEndpointUri();
+        if (route.getTemplateParameters() != null) { // a route made from a routeTemplate: its parameters first
+            for (Map.Entry<String, Object> parameter : route.getTemplateParameters().entrySet()) {
+                uri = uri.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+            }
+        }
+        uri = camelContext.resolvePropertyPlaceholders(uri);
         String scheme = uri.substring(0, Math.max(uri.indexOf(':'), 0)).toLowerCase(Locale.ROOT);
         if ("master".equals(scheme)) {
             return false; // the master component elects its own leader

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Paging and normalisation of one device inventory pass over {@code /openapi/v1/cross/search}
- * (spec §3.4). The route owns the story (call, upsert, decide, mark removed); this bean owns the
+ * (docs/sophonsight-openapi.md §3.4). The route owns the story (call, upsert, decide, mark removed); this bean owns the
  * state of the pass and the platform's quirks:
  * <ul>
  *   <li>the list is {@code corssNodeOwnerships} (sic); the corrected spelling is accepted too;</li>

@@ -19,7 +19,7 @@ import static io.sophonsight.gateway.push.PushJson.number;
 import static io.sophonsight.gateway.push.PushJson.text;
 
 /**
- * Turns a device-status push (spec §4.2) into a canonical report: {@code boxId} (trimmed),
+ * Turns a device-status push (docs/sophonsight-openapi.md §4.2) into a canonical report: {@code boxId} (trimmed),
  * {@code status} online/offline/unknown, box details, and {@code cameras}, each with
  * {@code cameraId}, {@code status}, {@code ip}, {@code name}. Camera keys are read in any letter
  * case ({@code Ip}/{@code ip}), numbers sent as strings are accepted.
@@ -96,7 +96,7 @@ public class DeviceStatusNormalizer {
         return copy;
     }
 
-    /** 0 online, 1 offline, -1 unknown (spec §4.2); any other value counts as unknown. */
+    /** 0 online, 1 offline, -1 unknown (docs/sophonsight-openapi.md §4.2); any other value counts as unknown. */
     static String status(String code, String field) {
         return switch (code) {
             case "0" -> ONLINE;

@@ -18,8 +18,8 @@ import static io.sophonsight.gateway.push.PushJson.number;
 import static io.sophonsight.gateway.push.PushJson.text;
 
 /**
- * Turns an access-record push of either form (spec §4.1: platform form P, AI-box form B), or a
- * query record (spec §3.5, {@link #fromQuery}), into the
+ * Turns an access-record push of either form (docs/sophonsight-openapi.md §4.1: platform form P, AI-box form B), or a
+ * query record (docs/sophonsight-openapi.md §3.5, {@link #fromQuery}), into the
  * gateway's one canonical access event, a Map with the keys of {@link AccessEvent}. Numbers sent as
  * strings are accepted, ids are trimmed, unknown person types are kept as {@code unknown} (with the
  * type as sent in {@code rawPersonType}) so the router sends them to the unclassified lane.
@@ -126,7 +126,7 @@ public class AccessEventNormalizer {
     }
 
     /**
-     * One item of the query API's record lists (spec §3.5: {@code data.employees|strangers|visitors})
+     * One item of the query API's record lists (docs/sophonsight-openapi.md §3.5: {@code data.employees|strangers|visitors})
      * as a canonical event: person id from {@code thirdUserId} / {@code visitorId} (ours), the
      * platform's own {@code userId} beside it, the record's {@code id}, pass time {@code crossTime},
      * captured face {@code fid} and face crop {@code faceFid} as two images (never one for the other).
@@ -225,7 +225,7 @@ public class AccessEventNormalizer {
 
     static String boxType(String raw) {
         if (raw == null) {
-            return AccessEvent.EMPLOYEE; // spec §4.1: 1 employee, also when absent
+            return AccessEvent.EMPLOYEE; // docs/sophonsight-openapi.md §4.1: 1 employee, also when absent
         }
         return switch (raw) {
             case "1" -> AccessEvent.EMPLOYEE;

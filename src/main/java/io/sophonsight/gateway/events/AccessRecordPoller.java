@@ -19,7 +19,7 @@ import org.springframework.stereotype.Component;
 /**
  * Window and paging of one run of the access-record pollers ({@code routes/access-record-poll.camel.yaml}).
  *
- * <p>A run reads one kind of record (employee, stranger, visitor; spec §3.5) over the window
+ * <p>A run reads one kind of record (employee, stranger, visitor; docs/sophonsight-openapi.md §3.5) over the window
  * [watermark − overlap, now], or [now − first look-back, now] when the kind never completed a
  * window. The window's end is fixed when the run starts, so records passing during the run belong
  * to the next window. The pages are read by a {@link PagedReading}: the window is complete only when
@@ -171,7 +171,7 @@ public class AccessRecordPoller {
         return new Run(kind, from, now, watermark == null, reading);
     }
 
-    /** API path of the run's kind (spec §3.5). */
+    /** API path of the run's kind (docs/sophonsight-openapi.md §3.5). */
     public String path(Run run) {
         return "/openapi/v1/cross/record/" + run.kind + "/getList";
     }

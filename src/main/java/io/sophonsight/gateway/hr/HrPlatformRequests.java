@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-/** Builds the business fields of the platform calls (spec §3.1, §3.2) from the changes of a plan. */
+/** Builds the business fields of the platform calls (docs/sophonsight-openapi.md §3.1, §3.2) from the changes of a plan. */
 @Component("hrPlatformRequests")
 public class HrPlatformRequests {
 
@@ -30,7 +30,7 @@ public class HrPlatformRequests {
 
     /**
      * {@code syncuser/addOrEdit}: facePicture always carries the face the person must keep, because
-     * an empty one on edit deletes the face (spec §3.2); empty only when HR has no photo.
+     * an empty one on edit deletes the face (docs/sophonsight-openapi.md §3.2); empty only when HR has no photo.
      */
     public Map<String, Object> person(HrChange.PersonUpsert person) {
         Map<String, Object> fields = new LinkedHashMap<>();

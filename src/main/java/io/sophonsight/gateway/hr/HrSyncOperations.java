@@ -1,5 +1,6 @@
 package io.sophonsight.gateway.hr;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +38,17 @@ public class HrSyncOperations {
      */
     @ManagedOperation(description = "Start a full HR reconciliation now (in the background); answers whether it started")
     public String runFullReconciliation() {
-        HrSyncRun run = runs.begin(HrSyncMode.FULL.name(), null);
+        // the run begins here (direct:hr-sync-begin takes the run lock), so "started" means it runs
+        Exchange begun = producer.request("direct:hr-sync-begin",
+                exchange -> exchange.getMessage().setHeader("HrSyncMode", HrSyncMode.FULL.name()));
+        if (begun.getException() != null) {
+            return "Not started: " + begun.getException().getMessage();
+        }
+        HrSyncRun run = begun.getProperty(HrSyncRuns.RUN, HrSyncRun.class);
         if (run == null) {
             HrSyncRun running = runs.active();
             return running != null ? "Not started: another run is still going - " + running.summary()
-                    : "Not started: another run is still going - " + runs.busy().get("error");
+                    : "Not started: another run is still going - " + runs.busyReason();
         }
         LOG.info("HR sync: full reconciliation requested over JMX");
         producer.asyncSend("direct:hr-sync-run", exchange -> {

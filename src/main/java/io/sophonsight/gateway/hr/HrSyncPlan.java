@@ -19,7 +19,20 @@ import java.util.Set;
 public class HrSyncPlan {
 
     /** An HR row that is not sent, and why. */
-    public record Rejection(String kind, String thirdId, String reason, String row) { }
+    public record Rejection(String kind, String thirdId, String reason, String row) {
+        public Rejection {
+            // cut as dead_letter.reason keeps it, so "already recorded for this reason" compares equal texts
+            reason = reason == null || reason.length() <= 2000 ? reason : reason.substring(0, 1999) + "\u2026";
+        }
+
+        /** Its {@code dead_letter.payload_ref}: kind and HR id (cut to fit the column), the key of "once per row and reason". */
+        public String ref() {
+            return kind + ":" + (thirdId.length() <= 190 ? thirdId : thirdId.substring(0, 189) + "\u2026");
+        }
+    }
+
+    /** Ids of one kind that the gateway forgets locally (at most 500 per batch: one DELETE each). */
+    public record ForgetBatch(String kind, List<String> thirdIds) { }
 
     private final List<HrChange.OrgUpsert> orgUpserts = new ArrayList<>();
     private final List<HrChange.DeleteBatch> personDeletes = new ArrayList<>();
@@ -64,6 +77,22 @@ public class HrSyncPlan {
     /** sync_state rows of people never created on the platform and gone from HR: dropped locally, nothing to call. */
     public List<String> getForgotten() {
         return forgotten;
+    }
+
+    /** {@link #getForgotten()} grouped by kind, in batches of at most 500 ids. */
+    public List<ForgetBatch> getForgetBatches() {
+        Map<String, List<String>> byKind = new java.util.LinkedHashMap<>();
+        for (String kindAndId : forgotten) {
+            String[] parts = kindAndId.split(":", 2);
+            byKind.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(parts[1]);
+        }
+        List<ForgetBatch> batches = new ArrayList<>();
+        byKind.forEach((kind, ids) -> {
+            for (int from = 0; from < ids.size(); from += 500) {
+                batches.add(new ForgetBatch(kind, List.copyOf(ids.subList(from, Math.min(ids.size(), from + 500)))));
+            }
+        });
+        return batches;
     }
 
     public int getUnchanged() {

@@ -39,7 +39,7 @@ public class HrSyncRun {
     private final AtomicInteger rejected = new AtomicInteger();
     private final AtomicInteger rejectedAtUpload = new AtomicInteger();
     /** Confirmed calls waiting for their batched sync_state write (at the end of each batch and of the run). */
-    private final Queue<HrSyncStateStore.Synced> confirmed = new ConcurrentLinkedQueue<>();
+    private final Queue<HrSyncRuns.Synced> confirmed = new ConcurrentLinkedQueue<>();
     private volatile int held;
     private volatile int unchanged;
     private final AtomicReference<Timestamp> maxSeen = new AtomicReference<>();
@@ -71,14 +71,14 @@ public class HrSyncRun {
     }
 
     /** Keeps a confirmed call for the next batched sync_state write. */
-    void confirmed(HrSyncStateStore.Synced synced) {
+    void confirmed(HrSyncRuns.Synced synced) {
         confirmed.add(synced);
     }
 
     /** The confirmed calls not yet written, taken out of the buffer. */
-    List<HrSyncStateStore.Synced> drainConfirmed() {
-        List<HrSyncStateStore.Synced> drained = new ArrayList<>();
-        for (HrSyncStateStore.Synced s; (s = confirmed.poll()) != null; ) {
+    List<HrSyncRuns.Synced> drainConfirmed() {
+        List<HrSyncRuns.Synced> drained = new ArrayList<>();
+        for (HrSyncRuns.Synced s; (s = confirmed.poll()) != null; ) {
             drained.add(s);
         }
         return drained;

@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
  * The photo download's conversions: the platform's answer to image bytes, and the bytes (or a
  * failure) to the HTTP answer.
  *
- * <p>The platform answers {@code pic/download} in one of two styles (spec §3.2, doc conflict):
+ * <p>The platform answers {@code pic/download} in one of two styles (docs/sophonsight-openapi.md §3.2, doc conflict):
  * the image stream itself (the call step then yields {@code byte[]}), or a JSON envelope whose
  * {@code data} carries the image as base64 — in {@code photoByteStr} like the upload (the
  * simulator's envelope style), or under another common name, or as {@code data} itself.

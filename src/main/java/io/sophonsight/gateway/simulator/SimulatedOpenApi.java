@@ -13,7 +13,7 @@ import java.util.function.Function;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The business rules of the SophonSight open API calls (spec §3), applied to {@link SimulatorState}.
+ * The business rules of the SophonSight open API calls (docs/sophonsight-openapi.md §3), applied to {@link SimulatorState}.
  * Each call returns the envelope as a map; {@link Refusal} carries a non-zero status.
  * Authentication (token, appkey, time) is checked before this class is reached.
  */
@@ -151,7 +151,7 @@ public class SimulatedOpenApi {
         if (!face.isEmpty() && state.photo(face) == null) {
             throw new Refusal(PHOTO_NOT_FOUND, "facePicture is not an uploaded photo: " + face);
         }
-        // spec §3.2: an empty facePicture on edit deletes the face (stored as null)
+        // docs/sophonsight-openapi.md §3.2: an empty facePicture on edit deletes the face (stored as null)
         SimulatorState.Person person = state.putPerson(new SimulatorState.Person(0, thirdId, name, dept,
                 text(body, "jobNumber"), text(body, "mail"), text(body, "phone"), face.isEmpty() ? null : face));
         Map<String, Object> data = new LinkedHashMap<>();

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plays the platform's event reporting (spec §4): builds access-record pushes in either form
+ * Plays the platform's event reporting (docs/sophonsight-openapi.md §4): builds access-record pushes in either form
  * and device-status reports, records each pass as an access record the query API can return,
  * and POSTs them to the configured user-system URLs.
  */

@@ -27,7 +27,7 @@ public class SimulatorState {
 
     public record Device(String locationId, int nodeType, String nodeDesc, long createTime) { }
 
-    /** One access record as the query API returns it; {@code fields} holds the item of spec §3.5. */
+    /** One access record as the query API returns it; {@code fields} holds the item of docs/sophonsight-openapi.md §3.5. */
     public record AccessRecord(String kind, long crossTime, Map<String, Object> fields) { }
 
     private final Map<String, Org> orgs = new LinkedHashMap<>();

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A faithful stand-in for the SophonSight platform on its own port: the open API of spec §3
+ * A faithful stand-in for the SophonSight platform on its own port: the open API of docs/sophonsight-openapi.md §3
  * with its authentication rules, plus an admin API under {@code /simulator/} to inspect state,
  * seed devices and records, inject faults and trigger pushes.
  */
@@ -85,7 +85,7 @@ public class SophonSightSimulator implements AutoCloseable {
     /**
      * Switches how pic/download answers at runtime: a JSON envelope with base64 {@code data.photoByteStr}
      * (true) or the image stream (false, the default), so tests and demos can exercise both styles
-     * of spec §3.2 against one running simulator.
+     * of docs/sophonsight-openapi.md §3.2 against one running simulator.
      */
     public void setPhotoDownloadAsEnvelope(boolean asEnvelope) {
         this.downloadAsEnvelope = asEnvelope;
@@ -295,7 +295,7 @@ public class SophonSightSimulator implements AutoCloseable {
         return new Reply(200, "application/json;charset=UTF-8", mapper.writeValueAsBytes(envelope));
     }
 
-    /** Spec §1: the token must equal MD5(path + exact body + secret); appkey known; time within ±5 minutes. */
+    /** docs/sophonsight-openapi.md §1: the token must equal MD5(path + exact body + secret); appkey known; time within ±5 minutes. */
     private int authenticate(String path, byte[] body, JsonNode json, String token) {
         if (token == null || token.isEmpty()) {
             return MISSING_TOKEN;

@@ -11,7 +11,7 @@ import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the platform's answer (spec §2) and decides what kind of outcome it is:
+ * Reads the platform's answer (docs/sophonsight-openapi.md §2) and decides what kind of outcome it is:
  * the envelope's {@code data}, a business refusal, or an unavailable platform.
  */
 @Component("sophonSightResponseReader")

@@ -15,7 +15,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns "API path + business fields" into the exact signed HTTP request of spec §1.
+ * Turns "API path + business fields" into the exact signed HTTP request of docs/sophonsight-openapi.md §1.
  * The body is serialised once; those bytes are both signed and sent, so field order and
  * encoding can never differ between what was signed and what the platform reads.
  */
@@ -94,7 +94,7 @@ public class SophonSightSigner {
             throw new IllegalArgumentException("Header " + PATH_HEADER + " must hold an open API path such as "
                     + "/openapi/v1/syncuser/addOrEdit, was: " + path);
         }
-        // the token covers the URI after the host (spec §1): behind a reverse proxy that is the base URL's path + the API path
+        // the token covers the URI after the host (docs/sophonsight-openapi.md §1): behind a reverse proxy that is the base URL's path + the API path
         SignedRequest signed = sign(signedPath(path), businessFields(in.getBody()));
         in.removeHeaders("CamelHttp*");
         // the enum the HTTP producer asks for: a "POST" string cost a type-converter lookup (~10 % of an HR

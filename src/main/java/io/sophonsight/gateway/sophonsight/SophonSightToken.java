@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * The platform's signature rule (spec §1): {@code UPPERCASE_HEX(MD5(URI + BODY + secret))}.
+ * The platform's signature rule (docs/sophonsight-openapi.md §1): {@code UPPERCASE_HEX(MD5(URI + BODY + secret))}.
  * Works on the exact body bytes that go on the wire, never on a re-serialisation.
  */
 public final class SophonSightToken {

@@ -31,7 +31,7 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
 
 /**
- * Draws the picture of all flows from the real route files, so README cannot drift from them: a Mermaid
+ * Draws the picture of all flows from the real route files, so the docs cannot drift from them: a Mermaid
  * {@code flowchart LR} with one subgraph per flow file (its routes and what starts them) and the places
  * events reach (tables of the gateway's and the HR database, JMS queues, folders, the SophonSight
  * platform), plus a table of every route id with its description, what starts it and what it reaches.
@@ -41,19 +41,21 @@ import org.springframework.core.env.PropertySourcesPropertyResolver;
  * is the same on every machine. A {@code sql:} endpoint is drawn as the table its statement names
  * ({@code INSERT INTO t}, {@code UPDATE t}, {@code DELETE FROM t}, the first {@code FROM t} of a SELECT).
  *
- * <p>Regenerate README's blocks: {@code mvn -q compile exec:java@flow-diagram}
- * ({@code FlowDiagramTest} fails while README differs from what this class produces).
+ * <p>Regenerate the blocks of {@value #DOCUMENT}: {@code mvn -q compile exec:java@flow-diagram}
+ * ({@code FlowDiagramTest} fails while that page differs from what this class produces).
  */
 public final class FlowDiagram {
 
     public static final String REGENERATE = "mvn -q compile exec:java@flow-diagram";
+    /** The page that shows the generated diagram and route table (README.md is the landing page, too short for them). */
+    public static final String DOCUMENT = "docs/flows/README.md";
     public static final String DIAGRAM_BEGIN = "<!-- flow-diagram:begin -->";
     public static final String DIAGRAM_END = "<!-- flow-diagram:end -->";
     public static final String TABLE_BEGIN = "<!-- route-table:begin -->";
     public static final String TABLE_END = "<!-- route-table:end -->";
 
     private static final Pattern SQL_TABLE = Pattern.compile(
-            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
+            "^\\s*(?:(INSERT)\\s+INTO|(UPDATE)|(DELETE)\\s+FROM|(MERGE)\\s+INTO|(SELECT)\\b.*?\\bFROM)\\s+([A-Za-z_][\\w.]*)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SQL_OPTIONS = Pattern.compile("\\?(\\w+=\\S*(?:&\\w+=\\S*)*)$");
     private static final String SOPHONSIGHT = "sophonsight";
@@ -98,16 +100,16 @@ public final class FlowDiagram {
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path readme = dir.resolve("README.md");
+        Path document = dir.resolve(DOCUMENT);
         FlowDiagram diagram = new FlowDiagram(dir);
-        String text = Files.readString(readme);
+        String text = Files.readString(document);
         String updated = replaceBlock(replaceBlock(text, DIAGRAM_BEGIN, DIAGRAM_END, diagram.mermaidBlock()),
                 TABLE_BEGIN, TABLE_END, diagram.routeTable());
         if (updated.equals(text)) {
-            System.out.println("README.md flow diagram and route table are up to date");
+            System.out.println(DOCUMENT + " flow diagram and route table are up to date");
         } else {
-            Files.writeString(readme, updated);
-            System.out.println("README.md flow diagram and route table regenerated from routes/ and application.yaml");
+            Files.writeString(document, updated);
+            System.out.println(DOCUMENT + " flow diagram and route table regenerated from routes/ and application.yaml");
         }
     }
 
@@ -125,7 +127,13 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = resolve(context, definition.getInput().getEndpointUri());
+                String uri = definition.getInput().getEndpointUri();
+                if (definition.getTemplateParameters() != null) { // a templatedRoute: its parameters first
+                    for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
+                        uri = uri.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+                    }
+                }
+                uri = resolve(context, uri);
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
@@ -288,19 +296,34 @@ public final class FlowDiagram {
             options = query(tail.group(1));
             body = body.substring(0, tail.start());
         }
+        if (body.startsWith("classpath:")) {
+            body = sqlFile(body.substring("classpath:".length()));
+        }
         Matcher statement = SQL_TABLE.matcher(body);
         if (!statement.find()) {
             return null;
         }
-        String verb = statement.group(1) != null ? statement.group(1) : statement.group(2) != null ? statement.group(2)
-                : statement.group(3) != null ? statement.group(3) : statement.group(4);
-        String name = statement.group(5).toLowerCase(Locale.ROOT);
+        String verb = null;
+        for (int group = 1; verb == null && group <= 5; group++) {
+            verb = statement.group(group);
+        }
+        String name = statement.group(6).toLowerCase(Locale.ROOT);
         boolean hr = String.valueOf(options.get("dataSource")).contains("hrDataSource");
         String id = (hr ? "hr_" : "t_") + sanitize(name);
         places.put(id, new Place(id, hr ? "HR database" : "gateway database", "[(\"%s\")]", name));
         String edgeLabel = label != null ? label : verb.toLowerCase(Locale.ROOT);
         edges.add(outgoing ? new Edge(node(routeId), id, edgeLabel, label != null) : new Edge(id, node(routeId), edgeLabel, false));
         return id;
+    }
+
+    /** The statement of a {@code sql:classpath:} file (src/main/resources), without its {@code --} comment lines. */
+    private static String sqlFile(String path) {
+        try {
+            return Files.readAllLines(Path.of("src/main/resources", path), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.trim().startsWith("--")).reduce("", (a, b) -> a + b + "\n");
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private Set<String> upstream(String routeId) {
@@ -322,7 +345,7 @@ public final class FlowDiagram {
     }
 
     // ------------------------------------------------------------------ rendering
-    /** The Mermaid code block README shows between the flow-diagram markers. */
+    /** The Mermaid code block {@value #DOCUMENT} shows between the flow-diagram markers. */
     public String mermaidBlock() {
         StringBuilder out = new StringBuilder("```mermaid\nflowchart LR\n");
         definitions.forEach((file, list) -> {
@@ -366,7 +389,7 @@ public final class FlowDiagram {
         return out.append("```\n").toString();
     }
 
-    /** The Markdown table of every route README shows between the route-table markers. */
+    /** The Markdown table of every route {@value #DOCUMENT} shows between the route-table markers. */
     public String routeTable() {
         StringBuilder out = new StringBuilder("| route id | flow file | started by | what it does | reaches |\n|---|---|---|---|---|\n");
         Map<String, List<String>> callers = new TreeMap<>();
@@ -435,7 +458,7 @@ public final class FlowDiagram {
         int from = text.indexOf(begin);
         int to = text.indexOf(end);
         if (from < 0 || to < from) {
-            throw new IllegalStateException("README.md needs the markers " + begin + " and " + end);
+            throw new IllegalStateException("the document needs the markers " + begin + " and " + end);
         }
         return text.substring(0, from + begin.length()) + "\n" + content + text.substring(to);
     }

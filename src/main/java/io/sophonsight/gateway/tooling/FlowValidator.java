@@ -212,6 +212,16 @@ public final class FlowValidator {
     }
 
     private void validateRoute(DefaultCamelContext context, String file, RouteDefinition route, Set<String> routeIds) {
+        // a route made from a routeTemplate: the template's {{parameters}} are defined by its templatedRoute
+        templateParameters = route.getTemplateParameters() == null ? Map.of() : Map.copyOf(route.getTemplateParameters());
+        try {
+            validateRouteModel(context, file, route, routeIds);
+        } finally {
+            templateParameters = Map.of();
+        }
+    }
+
+    private void validateRouteModel(DefaultCamelContext context, String file, RouteDefinition route, Set<String> routeIds) {
         int line = route.getLineNumber();
         if (!route.hasCustomIdAssigned()) {
             problems.add(new Problem(file, line, "route has no explicit id: JMX, health and AdviceWith key on it"));
@@ -283,7 +293,11 @@ public final class FlowValidator {
         }
         String resolved;
         try {
-            resolved = context.resolvePropertyPlaceholders(uri);
+            String withParameters = uri;
+            for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
+                withParameters = withParameters.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+            }
+            resolved = context.resolvePropertyPlaceholders(withParameters);
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "cannot resolve '" + uri + "': " + e.getMessage()));
             return;
@@ -334,12 +348,18 @@ public final class FlowValidator {
         return names;
     }
 
+    /** The parameter names of the templated route being validated (their {{placeholders}} are not configuration keys). */
+    private Map<String, Object> templateParameters = Map.of();
+
     /** Camel {@code {{key}}} placeholders must resolve from application.yaml or the environment. */
     private boolean checkPlaceholders(String file, int line, String text) {
         boolean ok = true;
         Matcher matcher = CAMEL_PLACEHOLDER.matcher(text);
         while (matcher.find()) {
             String key = matcher.group(1).trim();
+            if (templateParameters.containsKey(key)) {
+                continue;
+            }
             boolean hasDefault = matcher.group(0).contains(":") && !key.startsWith("env") && !key.startsWith("sys");
             if (!hasDefault && lookup(key).isEmpty()) {
                 problems.add(new Problem(file, line, "placeholder {{" + key + "}} is not defined in application.yaml"

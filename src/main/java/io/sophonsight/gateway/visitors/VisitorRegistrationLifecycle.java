@@ -146,7 +146,7 @@ public class VisitorRegistrationLifecycle {
         exchange.getMessage().setHeader(PHOTO_ID, String.valueOf(photoId));
     }
 
-    /** Camel step before visitor/add: the business fields, times as epoch-ms numbers (spec §3.3). */
+    /** Camel step before visitor/add: the business fields, times as epoch-ms numbers (docs/sophonsight-openapi.md §3.3). */
     public Map<String, Object> visitorFields(Exchange exchange) throws InvalidPayloadException {
         Map<?, ?> row = exchange.getMessage().getMandatoryBody(Map.class);
         Map<String, Object> fields = new LinkedHashMap<>();

@@ -32,8 +32,8 @@ import io.sophonsight.gateway.bench.BenchMetrics.Metric;
  * {@code machine.properties} (written by {@code bench/run.sh}). A part that did not run is listed as not
  * measured, so a partial run still gives a report.
  *
- * <pre>java -cp target/test-classes io.sophonsight.gateway.bench.BenchReport target/bench bench/results [README.md]</pre>
- * With the third argument the report also replaces README's results block.
+ * <pre>java -cp target/test-classes io.sophonsight.gateway.bench.BenchReport target/bench bench/results [docs/benchmarks.md]</pre>
+ * With the third argument the report also replaces the results block of that page (docs/benchmarks.md).
  */
 public final class BenchReport {
 

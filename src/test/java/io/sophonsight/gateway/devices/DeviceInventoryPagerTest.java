@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The platform quirks the inventory pager absorbs (spec §3.4), page by page, without a platform:
+ * The platform quirks the inventory pager absorbs (docs/sophonsight-openapi.md §3.4), page by page, without a platform:
  * misspelled list field, numbers as strings, the ambiguous totalSize, capped and repeated pages.
  * The flow around it is proven against the simulator in {@link DeviceInventoryTest}.
  */

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Query records (spec §3.5) become the canonical event, with what a push of the same pass is matched by
+ * Query records (docs/sophonsight-openapi.md §3.5) become the canonical event, with what a push of the same pass is matched by
  * (AccessEventIdentity): our person id and the platform's, the two face ids apart, the record's own id.
  */
 class AccessEventNormalizerQueryTest {

@@ -74,7 +74,7 @@ class PhotoDownloadTest extends GatewayTestSupport {
     }
 
     /**
-     * Both answer styles of pic/download (spec §3.2): the image stream, and a JSON envelope with
+     * Both answer styles of pic/download (docs/sophonsight-openapi.md §3.2): the image stream, and a JSON envelope with
      * base64 in {@code data.photoByteStr}. The content type follows the image's bytes, not its name.
      */
     @ParameterizedTest(name = "{0} uploaded as {1}, envelope style {2} -> {3}")

@@ -52,10 +52,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's recipes ("Recipes" section), each proven here in ONE gateway context of its own, set up
+ * The recipes of docs/recipes.md, each proven here in ONE gateway context of its own, set up
  * the way the recipes say: the settings are registered under the very environment-variable names the
- * README gives (application.yaml reads them through {@code ${ENV:default}}), and the HR queries are
- * read from the README itself, so the documentation cannot drift from what is tested.
+ * docs give (application.yaml reads them through {@code ${ENV:default}}), and the HR queries are
+ * read from docs/flows/hr-sync.md itself, so the documentation cannot drift from what is tested.
  *
  * <ul>
  *   <li>(e) no simulator: {@code SIMULATOR_ENABLED=false}, {@code SOPHONSIGHT_BASE_URL}, appkey and secret
@@ -63,7 +63,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       with its own appkey and secret (it refuses any call not signed with them);</li>
  *   <li>(d) external Artemis: {@code GATEWAY_JMS_MODE=native} + {@code GATEWAY_JMS_BROKER_URL} pointing at an
  *       Artemis broker this test starts on a free TCP port, {@code GATEWAY_JMS_EMBEDDED_ENABLED=false};</li>
- *   <li>(a) HR sync on the README's second schema ({@code org_unit}/{@code staff}, photos as files);</li>
+ *   <li>(a) HR sync on the docs' second schema ({@code org_unit}/{@code staff}, photos as files);</li>
  *   <li>(b) a VIP queue; (c) strangers' photos in their own folder.</li>
  * </ul>
  *
@@ -115,7 +115,7 @@ class RecipesTest {
         registry.add("GATEWAY_JMS_BROKER_URL", () -> "tcp://127.0.0.1:" + BROKER_PORT);
         registry.add("GATEWAY_JMS_EMBEDDED_ENABLED", () -> "false");
 
-        // (a) point HR sync at another schema: the queries exactly as the README's example gives them
+        // (a) point HR sync at another schema: the queries exactly as the example of docs/flows/hr-sync.md gives them
         registry.add("HR_DB_URL", () -> "jdbc:h2:mem:recipes-hr;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
         registry.add("HR_SAMPLE_ENABLED", () -> "false");
         readmeHrExample().forEach((name, value) -> registry.add(name, () -> value));
@@ -266,7 +266,7 @@ class RecipesTest {
 
     @Test
     void hrSyncReadsTheReadmesSecondSchema() throws IOException {
-        // Given the README's second HR schema (org_unit / staff, portraits as files, leavers kept with left_on)
+        // Given the docs' second HR schema (org_unit / staff, portraits as files, leavers kept with left_on)
         JdbcTemplate hr = new JdbcTemplate(hrDataSource);
         hr.execute("CREATE TABLE org_unit (ou_code VARCHAR(40) PRIMARY KEY, ou_title VARCHAR(200), "
                 + "parent_ou_code VARCHAR(40), active BOOLEAN)");
@@ -315,16 +315,16 @@ class RecipesTest {
         assertThat(PLATFORM.state().person("S-101")).isNull();
     }
 
-    /** The {@code HR_SQL_*="..."} lines of the README's example of another HR schema. */
+    /** The {@code HR_SQL_*="..."} lines of the example of another HR schema in docs/flows/hr-sync.md. */
     static Map<String, String> readmeHrExample() {
         try {
-            String readme = Files.readString(Path.of("README.md"));
+            String readme = Files.readString(Path.of("docs/flows/hr-sync.md"));
             Map<String, String> queries = new LinkedHashMap<>();
             Matcher m = Pattern.compile("(?m)^(HR_SQL_[A-Z_]+)=\"(.+)\"$").matcher(readme);
             while (m.find()) {
                 queries.put(m.group(1), m.group(2));
             }
-            assertThat(queries).as("HR_SQL_* lines of the README's HR example").containsOnlyKeys(
+            assertThat(queries).as("HR_SQL_* lines of the HR example in docs/flows/hr-sync.md").containsOnlyKeys(
                     List.of("HR_SQL_ORGS", "HR_SQL_PEOPLE", "HR_SQL_PEOPLE_CHANGED"));
             return queries;
         } catch (IOException e) {

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The platform behind a reverse proxy that serves it under a path prefix
  * ({@code SOPHONSIGHT_BASE_URL=http://host/sophonsight/platform}): the token covers "the URI after the
- * host" (spec §1), so the gateway signs {@code /sophonsight/platform/openapi/...}. The platform is a
+ * host" (docs/sophonsight-openapi.md §1), so the gateway signs {@code /sophonsight/platform/openapi/...}. The platform is a
  * standalone simulator serving its open API only under that prefix and checking tokens over the full
  * path; the gateway runs as in production, without its built-in simulator. A context of its own.
  */

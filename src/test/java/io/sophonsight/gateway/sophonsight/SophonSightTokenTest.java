@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The signature rule of spec §1, proven on every conformance vector. */
+/** The signature rule of docs/sophonsight-openapi.md §1, proven on every conformance vector. */
 class SophonSightTokenTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -114,7 +114,7 @@ public final class FlowProbe {
     }
 
     /**
-     * Pushes {@code json} (either form of spec §4.1, as a new pass) to the receiver with the push key,
+     * Pushes {@code json} (either form of docs/sophonsight-openapi.md §4.1, as a new pass) to the receiver with the push key,
      * expects the platform's answer {@code SUCCESS}, waits until the fan-out is done and reports where
      * the event landed. Fails if the receiver refuses it or the fan-out gives up on it (DEAD).
      */
