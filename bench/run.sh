@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark of the gateway, one command: bench/results/latest.md (table + machine) and latest.png (chart).
 #
-#   bench/run.sh            full run (~50 min on 2 cores): push 10 s per measurement (H2, and PostgreSQL when one
+#   bench/run.sh            full run (~70 min on 2 cores): push 10 s per measurement (H2, and PostgreSQL when one
 #                           runs on localhost:5432), HR 10,000 people, no-change reconciliation of 100,000 people,
 #                           3 starts, 30 minutes of 50 pushes/s watching the embedded database file
 #   bench/run.sh --quick    validation run (~8-10 min): short push measurements, HR 1,000 people,
