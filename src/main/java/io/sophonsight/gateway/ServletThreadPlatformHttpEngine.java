@@ -84,8 +84,8 @@ public class ServletThreadPlatformHttpEngine extends SpringBootPlatformHttpEngin
                 if (!response.isCommitted()) {
                     response.resetBuffer();
                     response.setHeader("Connection", "close");
-                    RequestGuardFilter.writeJson(response, 413, "error",
-                            "body is over the limit of " + tooLarge.limit() + " bytes");
+                    RequestGuardFilter.writeProblem(response, 413,
+                            "the body is over the limit of " + tooLarge.limit() + " bytes (gateway.api.max-body-size)");
                 }
             } catch (Exception ignored) {
                 // the client is gone

@@ -39,14 +39,14 @@ class ApiKeyTest extends GatewayTestSupport {
     private HrDeletionGuard deletionGuard;
 
     @Test
-    void requestWithoutTheKeyIsRefusedWith401AndAJsonReason() throws Exception {
+    void requestWithoutTheKeyIsRefusedWith401AndAProblemSayingWhy() throws Exception {
         // Given the gateway with GATEWAY_API_KEY set
         // When a client calls the REST API without a key
         HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/devices"))));
 
-        // Then 401, with the reason as JSON and the scheme to use
+        // Then 401, with the reason as a problem (like every REST error) and the scheme to use
         assertThat(answer.statusCode()).isEqualTo(401);
-        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(answer.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
         assertThat(answer.body()).contains("\"status\":401").contains("missing API key");
         assertThat(answer.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
     }
@@ -75,7 +75,7 @@ class ApiKeyTest extends GatewayTestSupport {
     }
 
     @Test
-    void aKioskKeyCannotConfirmHeldDeletesStartRunsOrReplayDeadLetters() throws Exception {
+    void aKioskKeyCannotConfirmHeldDeletesStartRunsReplayDeadLettersOrResolveVisitors() throws Exception {
         // Given deletes held by the threshold
         deletionGuard.clear();
         deletionGuard.allows(100, 100, 0, 10, false);
@@ -87,14 +87,18 @@ class ApiKeyTest extends GatewayTestSupport {
                     new String[]{"POST", "/gateway/dead-letters/replay"},
                     // the container's own path forms reach the same routes, so they are judged the same
                     new String[]{"POST", "/api/hr-sync;x=1/confirm-deletes"}, new String[]{"POST", "/api//hr-sync/confirm-deletes"},
-                    new String[]{"POST", "/api/hr-sync/./confirm-deletes"}, new String[]{"POST", "/api/hr-sync/confirm-deletes/"})) {
+                    new String[]{"POST", "/api/hr-sync/./confirm-deletes"}, new String[]{"POST", "/api/hr-sync/confirm-deletes/"},
+                    // an operator's verdict on an uncertain visitor registration, in the same path forms
+                    new String[]{"POST", "/api/visitors/some-id/resolution?onPlatform=true"},
+                    new String[]{"POST", "/api/visitors/some-id;x=1/resolution?onPlatform=true"},
+                    new String[]{"POST", "/api//visitors/some-id/./resolution/?onPlatform=false"})) {
                 HttpResponse<String> answer = send(apiRequest(call[1]).method(call[0], HttpRequest.BodyPublishers.noBody()));
 
                 // Then each is refused with 403 and a JSON reason naming the admin key
                 assertThat(answer.statusCode()).as(call[1]).isEqualTo(403);
                 Map<?, ?> reason = mapper.readValue(answer.body(), Map.class);
                 assertThat(reason.get("status")).isEqualTo(403);
-                assertThat((String) reason.get("error")).contains("needs the admin key (GATEWAY_ADMIN_KEY)");
+                assertThat((String) reason.get("detail")).contains("needs the admin key (GATEWAY_ADMIN_KEY)");
             }
             // And the deletes are still held
             assertThat(deletionGuard.isConfirmationPending()).isFalse();

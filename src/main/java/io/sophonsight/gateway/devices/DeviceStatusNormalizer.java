@@ -44,7 +44,15 @@ public class DeviceStatusNormalizer {
     }
 
     public Map<String, Object> normalize(byte[] body) {
-        ObjectNode push = json.object(body);
+        return normalize(json.object(body));
+    }
+
+    /** {@link #normalize(byte[])} of a body read as it arrives (the receiver's {@code PushBody}). */
+    public Map<String, Object> fromPush(java.io.InputStream body) {
+        return normalize(json.object(body));
+    }
+
+    private Map<String, Object> normalize(ObjectNode push) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("boxId", PushJson.requiredText(push, "deviceId", MAX_ID));
         report.put("status", status(PushJson.requiredText(push, "deviceStatus"), "deviceStatus"));

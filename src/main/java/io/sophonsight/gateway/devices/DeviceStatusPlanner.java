@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.Body;
-import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,8 +27,7 @@ public class DeviceStatusPlanner {
      * @param current stored rows of this box (columns camera_id, status; camera_id '' is the box)
      */
     @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> plan(@Body Map<String, Object> report,
-                                          @Header("StoredDeviceState") List<Map<String, Object>> current) {
+    public List<Map<String, Object>> plan(Map<String, Object> report, List<Map<String, Object>> current) {
         Map<String, String> stored = new HashMap<>();
         if (current != null) {
             current.forEach(row -> stored.put(String.valueOf(row.get("camera_id")), String.valueOf(row.get("status"))));

@@ -7,25 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Notices the most common field failure: pushes that silently stop. Every accepted push (access
- * record or device status) is recorded; a check finding no push for {@code push.silence.threshold}
- * raises one {@code push-silence} alert, and the first check after pushes resume raises
- * {@code push-resumed}. The clock starts at start-up, so a platform that never pushes is noticed too.
+ * Remembers when pushes came, for the silence check of routes/push-silence.camel.yaml: the most common field
+ * failure is pushes that silently stop. Every accepted push (access record or device status) is recorded
+ * ({@link #recordPush}); the route's check compares the latest push (this replica's, or another replica's from
+ * {@code push_heartbeat}) with {@code push.silence.threshold} and decides on a {@code push-silence} or
+ * {@code push-resumed} alert. The clock starts at start-up, so a platform that never pushes is noticed too.
  * The time of the last push of each kind ({@link #ACCESS}, {@link #DEVICE_STATUS}) is kept for the
  * {@code gateway_push_last_received_age_seconds} metric.
- *
- * <p>With several replicas the platform's pushes land on any of them, while the check runs on the leader
- * only: each replica also writes the time into {@code push_heartbeat} (at most once per
- * {@code push.silence.heartbeat-interval} and kind, so the acknowledgement path gains no write per push),
- * and the check takes the latest of its own pushes and that table.
  */
 @Component("pushSilenceWatch")
 public class PushSilenceWatch {
@@ -35,34 +28,46 @@ public class PushSilenceWatch {
     /** Kind of a device-status push. */
     public static final String DEVICE_STATUS = "device-status";
 
-    private static final Logger LOG = LoggerFactory.getLogger(PushSilenceWatch.class);
+    /**
+     * What a silence check sees (epoch ms).
+     *
+     * @param lastPushMs          the latest push of any kind, on any replica (the start-up time when none came)
+     * @param checkedMs           the time of the check
+     * @param silentMs            how long no push came
+     * @param thresholdMs         {@code push.silence.threshold}
+     * @param alertedLastPushMs   the latest push when the silence alert was raised; null while pushes flow
+     */
+    public record Silence(long lastPushMs, long checkedMs, long silentMs, long thresholdMs, Long alertedLastPushMs) {
+    }
 
     private final Duration threshold;
     private final Instant startedAt = Instant.now();
     private volatile Instant lastPush = startedAt;
     private final Map<String, Instant> lastPushByKind = new ConcurrentHashMap<>();
-    /** Time of the last push when silence was noticed; null while pushes flow. */
-    private Instant lastBeforeSilence;
+    /** Time of the last push when silence was alerted; null while pushes flow. */
+    private volatile Instant lastBeforeSilence;
 
-    private final JdbcTemplate jdbc;
     private final Duration heartbeatInterval;
     private final Map<String, Instant> lastHeartbeatByKind = new ConcurrentHashMap<>();
 
-    /** One process alone, no shared table (unit tests of the metrics). */
+    /** One process alone: every push is a heartbeat (unit tests of the metrics). */
     public PushSilenceWatch(Duration threshold) {
-        this(threshold, null, Duration.ZERO);
+        this(threshold, Duration.ZERO);
     }
 
     @Autowired
-    public PushSilenceWatch(@Value("${push.silence.threshold}") Duration threshold, JdbcTemplate jdbc,
+    public PushSilenceWatch(@Value("${push.silence.threshold}") Duration threshold,
                             @Value("${push.silence.heartbeat-interval:10s}") Duration heartbeatInterval) {
         this.threshold = threshold;
-        this.jdbc = jdbc;
         this.heartbeatInterval = heartbeatInterval;
     }
 
-    /** An accepted push of {@code kind} ({@link #ACCESS} or {@link #DEVICE_STATUS}). */
-    public void recordPush(String kind) {
+    /**
+     * An accepted push of {@code kind} ({@link #ACCESS} or {@link #DEVICE_STATUS}). True when this replica should
+     * write it to {@code push_heartbeat} for the others: at most once per {@code push.silence.heartbeat-interval}
+     * and kind, so the acknowledgement path gains no write per push.
+     */
+    public boolean recordPush(String kind) {
         Instant now = Instant.now();
         lastPush = now;
         lastPushByKind.put(kind, now);
@@ -71,30 +76,7 @@ public class PushSilenceWatch {
             due[0] = written == null || Duration.between(written, now).compareTo(heartbeatInterval) >= 0;
             return due[0] ? now : written;
         });
-        if (jdbc != null && due[0]) {
-            try {
-                jdbc.update("UPDATE push_heartbeat SET last_push_at = ? WHERE kind = ? AND last_push_at < ?",
-                        Timestamp.from(now), kind, Timestamp.from(now));
-            } catch (RuntimeException e) {
-                // the push itself is stored and acknowledged; only the other replicas' silence check misses it
-                LOG.warn("Could not record the {} push in push_heartbeat: {}", kind, e.getMessage());
-            }
-        }
-    }
-
-    /** The latest push of any kind, on any replica: this process's own, or the shared table's. */
-    private Instant latestPush() {
-        Instant last = lastPush;
-        if (jdbc == null) {
-            return last;
-        }
-        try {
-            Timestamp shared = jdbc.queryForObject("SELECT MAX(last_push_at) FROM push_heartbeat", Timestamp.class);
-            return shared != null && shared.toInstant().isAfter(last) ? shared.toInstant() : last;
-        } catch (RuntimeException e) {
-            LOG.warn("Could not read push_heartbeat, checking silence on this replica's pushes only: {}", e.getMessage());
-            return last;
-        }
+        return due[0];
     }
 
     /** When the last push of {@code kind} was accepted; the start-up time when none came since. */
@@ -102,26 +84,58 @@ public class PushSilenceWatch {
         return lastPushByKind.getOrDefault(kind, startedAt);
     }
 
-    /** The alert to raise at {@code now} (epoch ms; null = the current time), or null when there is none. */
-    public synchronized Map<String, Object> check(Long now) {
-        Instant at = now == null ? Instant.now() : Instant.ofEpochMilli(now);
-        Instant last = latestPush();
-        if (lastBeforeSilence == null && Duration.between(last, at).compareTo(threshold) >= 0) {
-            lastBeforeSilence = last;
-            return alert("push-silence", last, at);
-        }
-        if (lastBeforeSilence != null && last.isAfter(lastBeforeSilence)) {
-            lastBeforeSilence = null;
-            return alert("push-resumed", last, at);
-        }
-        return null;
+    /**
+     * What a check at {@code checkAt} (epoch ms; null = now) sees, given the latest push another replica wrote to
+     * {@code push_heartbeat} ({@code shared}, null when none).
+     */
+    public Silence silence(Object shared, Long checkAt) {
+        Instant at = checkAt == null ? Instant.now() : Instant.ofEpochMilli(checkAt);
+        Instant other = instant(shared);
+        Instant last = other != null && other.isAfter(lastPush) ? other : lastPush;
+        Instant alerted = lastBeforeSilence;
+        return new Silence(last.toEpochMilli(), at.toEpochMilli(), Duration.between(last, at).toMillis(),
+                threshold.toMillis(), alerted == null ? null : alerted.toEpochMilli());
     }
 
-    private Map<String, Object> alert(String type, Instant last, Instant at) {
+    /** A TIMESTAMP WITH TIME ZONE as the drivers give it: OffsetDateTime (H2) or Timestamp (PostgreSQL). */
+    static Instant instant(Object value) {
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toInstant();
+        }
+        if (value instanceof java.time.OffsetDateTime offset) {
+            return offset.toInstant();
+        }
+        if (value instanceof java.time.ZonedDateTime zoned) {
+            return zoned.toInstant();
+        }
+        if (value instanceof Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.LocalDateTime local) {
+            return local.atZone(java.time.ZoneId.systemDefault()).toInstant();
+        }
+        if (value == null) {
+            return null;
+        }
+        throw new IllegalArgumentException("push_heartbeat.last_push_at read as " + value.getClass().getName());
+    }
+
+    /** The silence alert was raised: pushes are silent since {@code lastPushMs}. */
+    public void silenceAlerted(long lastPushMs) {
+        lastBeforeSilence = Instant.ofEpochMilli(lastPushMs);
+    }
+
+    /** The resumed alert was raised: pushes flow again. */
+    public void resumed() {
+        lastBeforeSilence = null;
+    }
+
+    /** The alert's body: its type, the latest push, the time of the check and the threshold. */
+    public Map<String, Object> alert(String type, Silence silence) {
         Map<String, Object> alert = new LinkedHashMap<>();
         alert.put("alertType", type);
-        alert.put("lastPushAt", last.toString());
-        alert.put("checkedAt", at.toString());
+        alert.put("lastPushAt", Instant.ofEpochMilli(silence.lastPushMs()).toString());
+        alert.put("checkedAt", Instant.ofEpochMilli(silence.checkedMs()).toString());
         alert.put("threshold", threshold.toString());
         return alert;
     }

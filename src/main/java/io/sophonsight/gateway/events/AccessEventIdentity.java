@@ -34,7 +34,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  */
 final class AccessEventIdentity {
 
-    /** Outcomes, as header {@value AccessEventWriter#RESULT}. */
+    /** Outcomes, returned by {@link AccessEventWriter#store} (header AccessEventStoreResult of the store route). */
     static final String STORED = "stored";
     static final String DUPLICATE = "duplicate";
     static final String MATCHED = "matched";

@@ -12,8 +12,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Body;
-import org.apache.camel.Header;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -83,7 +81,7 @@ public class AccessEventImages {
      * The files to write from the staged images ({@code images_json} of access_event_image); also
      * records their paths in the event under {@code imageFiles} and the three {@code *PhotoFile} keys.
      */
-    public List<PhotoFile> plan(@Body Map<String, Object> event, @Header("StagedImages") String stagedImages)
+    public List<PhotoFile> plan(Map<String, Object> event, String stagedImages)
             throws JsonProcessingException {
         if (stagedImages == null) {
             throw new IllegalStateException("access event " + event.get(AccessEvent.EVENT_ID)

@@ -10,7 +10,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Body;
 import org.springframework.stereotype.Component;
 
 /**
@@ -47,7 +46,7 @@ public class AccessEventStore {
     }
 
     /** The parameters of the outbox insert: key, columns to search by, the event as JSON, staged images. */
-    public Map<String, Object> row(@Body Map<String, Object> event) throws JsonProcessingException {
+    public Map<String, Object> row(Map<String, Object> event) throws JsonProcessingException {
         Object passTime = event.get(AccessEvent.PASS_TIME);
         if (passTime == null || event.get(AccessEvent.PERSON_TYPE) == null) {
             throw new IllegalArgumentException("a canonical access event needs passTime and personType");

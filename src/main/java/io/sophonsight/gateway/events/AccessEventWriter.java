@@ -15,12 +15,12 @@ import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Body;
-import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,8 +40,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * are committed by the next one. Under light load every batch holds one row, as before. Batches
  * are capped at {@code push.store.max-batch} rows; 1 turns grouping off.
  *
- * <p>The SQL is the configured {@code push.sql.insert-event} and {@code push.sql.insert-event-images}
- * (camel-sql's {@code :#name} parameters, read here as Spring's {@code :name}). If a batch fails, its
+ * <p>The SQL is {@code sql/access-event-store/insert-event.sql} and {@code insert-event-images.sql} on the
+ * classpath (camel-sql's {@code :#name} parameters, read here as Spring's {@code :name}). If a batch fails, its
  * rows are retried one transaction each, so one bad row fails only its own push. Each transaction
  * first locks the identity stripes of all its rows in ascending order, then stores the rows one by
  * one through {@link AccessEventIdentity} (a resend, the other source's row of the same pass, or a
@@ -50,14 +50,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("accessEventWriter")
 public class AccessEventWriter {
 
-    /**
-     * Header set by {@link #insert}: {@code stored} (a new row), {@code duplicate} (the same push or query
-     * record was there) or {@code matched} (the same pass, learned from the other source, was there).
-     */
-    public static final String RESULT = "AccessEventStoreResult";
+    /** The statements, in the folder of the flow that runs them (routes/access-event-store.camel.yaml). */
+    static final String INSERT_EVENT_SQL = "sql/access-event-store/insert-event.sql";
+    static final String INSERT_IMAGES_SQL = "sql/access-event-store/insert-event-images.sql";
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessEventWriter.class);
 
+    private final AccessEventStore rows;
     private final TransactionTemplate transactions;
     private final AccessEventIdentity identity;
     private final int maxBatch;
@@ -68,11 +67,19 @@ public class AccessEventWriter {
     private final List<Pending> queue = new ArrayList<>();
     private boolean committing;
 
+    @Autowired
     public AccessEventWriter(@Qualifier("dataSource") DataSource dataSource, PlatformTransactionManager transactionManager,
-                             @Value("${push.sql.insert-event}") String insertEvent,
-                             @Value("${push.sql.insert-event-images}") String insertImages,
-                             @Value("${push.store.max-batch}") int maxBatch,
+                             AccessEventStore rows, @Value("${push.store.max-batch}") int maxBatch,
                              @Value("${push.identity.tolerance}") Duration identityTolerance, MeterRegistry registry) {
+        this(dataSource, transactionManager, rows, sqlFile(INSERT_EVENT_SQL), sqlFile(INSERT_IMAGES_SQL), maxBatch,
+                identityTolerance, registry);
+    }
+
+    /** With the statements given (tests of older or other SQL). */
+    AccessEventWriter(DataSource dataSource, PlatformTransactionManager transactionManager, AccessEventStore rows,
+                      String insertEvent, String insertImages, int maxBatch, Duration identityTolerance,
+                      MeterRegistry registry) {
+        this.rows = rows;
         this.transactions = new TransactionTemplate(transactionManager);
         this.identity = new AccessEventIdentity(new NamedParameterJdbcTemplate(dataSource), springParameters(insertEvent),
                 springParameters(insertImages), identityTolerance);
@@ -82,16 +89,34 @@ public class AccessEventWriter {
                 .register(registry);
     }
 
+    /** A statement file on the classpath without its {@code --} comment lines, as camel-sql reads it. */
+    static String sqlFile(String path) {
+        try (var in = new ClassPathResource(path).getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(line -> !line.trim().startsWith("--") && !line.isBlank())
+                    .collect(java.util.stream.Collectors.joining("\n"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot read " + path + " from the classpath", e);
+        }
+    }
+
     /** camel-sql's {@code :#name} parameters as Spring's {@code :name}. */
     static String springParameters(String sql) {
         return sql.replaceAll(":#(\\w+)", ":$1");
     }
 
     /**
-     * Inserts the row of {@link AccessEventStore#row} and returns once it is committed; sets header
-     * {@value #RESULT}. Throws whatever kept the row from being committed (nothing was stored then).
+     * Stores a canonical access event: its row ({@link AccessEventStore#row}: dedupe key set on the event, base64
+     * images moved into the row) inserted and committed. Returns {@code stored} (a new row), {@code duplicate}
+     * (the same push or query record was there) or {@code matched} (the same pass, learned from the other
+     * source, was there). Throws whatever kept the row from being committed (nothing was stored then).
      */
-    public void insert(@Body Map<String, Object> row, Exchange exchange) {
+    public String store(Map<String, Object> event) throws com.fasterxml.jackson.core.JsonProcessingException {
+        return insert(rows.row(event));
+    }
+
+    /** Inserts the row of {@link AccessEventStore#row} and returns its outcome once it is committed. */
+    String insert(Map<String, Object> row) {
         Pending mine = new Pending(row);
         lock.lock();
         try {
@@ -118,7 +143,7 @@ public class AccessEventWriter {
         if (mine.failure != null) {
             throw mine.failure;
         }
-        exchange.getMessage().setHeader(RESULT, mine.outcome);
+        return mine.outcome;
     }
 
     /** Rows waiting for a commit in progress to end (tests, diagnostics). */

@@ -3,44 +3,50 @@ package io.sophonsight.gateway.events;
 import java.sql.Timestamp;
 import java.time.Instant;
 
-import org.apache.camel.Exchange;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
- * What happens to an outbox row whose fan-out failed: tried again later with exponential backoff,
- * or, after {@code push.fanout.max-attempts}, given up (the flow then writes a dead letter). Sets the
- * headers {@code FanoutAttempts}, {@code FanoutStatus}, {@code FanoutNextAttemptAt}, {@code FanoutGiveUp}, {@code FanoutError}.
+ * Computes what a failed fan-out of an outbox row means: its attempt count, the time of the next attempt
+ * (exponential backoff, {@code push.fanout.*}) and the failure text for {@code access_event.last_error}.
+ * Whether to try again or give up ({@code push.fanout.max-attempts}) is decided by the route
+ * (routes/access-event-fanout.camel.yaml, configuration {@code access-event-fanout-failure}).
  */
 @Component("fanoutRetryPolicy")
 public class FanoutRetryPolicy {
 
-    private final int maxAttempts;
+    /** Characters of the failure text kept in access_event.last_error (a VARCHAR(2000) column). */
+    static final int MAX_ERROR_CHARS = 1900;
+
+    /**
+     * One failed attempt.
+     *
+     * @param attempts      attempts made so far, this one included
+     * @param nextAttemptAt when the row is due again if the route does not give up
+     * @param error         the failure (and its root cause) for last_error and the dead letter
+     */
+    public record FanoutFailure(int attempts, Timestamp nextAttemptAt, String error) {
+    }
+
     private final long initialDelayMs;
     private final double multiplier;
     private final long maxDelayMs;
 
-    public FanoutRetryPolicy(@Value("${push.fanout.max-attempts}") int maxAttempts,
-                             @Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
+    public FanoutRetryPolicy(@Value("${push.fanout.initial-delay-ms}") long initialDelayMs,
                              @Value("${push.fanout.backoff-multiplier}") double multiplier,
                              @Value("${push.fanout.max-delay-ms}") long maxDelayMs) {
-        this.maxAttempts = Math.max(1, maxAttempts);
         this.initialDelayMs = initialDelayMs;
         this.multiplier = multiplier;
         this.maxDelayMs = maxDelayMs;
     }
 
-    public void onFailure(Exchange exchange) {
-        Number previous = exchange.getProperty("FanoutPreviousAttempts", Number.class);
-        int attempts = (previous == null ? 0 : previous.intValue()) + 1;
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /** The failure after {@code previousAttempts} earlier attempts (null: none), caused by {@code cause}. */
+    public FanoutFailure afterFailure(Number previousAttempts, Throwable cause) {
+        int attempts = (previousAttempts == null ? 0 : previousAttempts.intValue()) + 1;
         String error = cause == null ? "unknown failure" : describe(cause);
-        exchange.getMessage().setHeader("FanoutAttempts", attempts);
-        exchange.getMessage().setHeader("FanoutGiveUp", attempts >= maxAttempts);
-        exchange.getMessage().setHeader("FanoutStatus", attempts >= maxAttempts ? "DEAD" : "PENDING");
-        exchange.getMessage().setHeader("FanoutNextAttemptAt", Timestamp.from(Instant.now().plusMillis(delayAfter(attempts))));
-        exchange.getMessage().setHeader("FanoutError", error.length() > 1900 ? error.substring(0, 1900) + "…" : error);
+        return new FanoutFailure(attempts, Timestamp.from(Instant.now().plusMillis(delayAfter(attempts))),
+                error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) + "…" : error);
     }
 
     /** The failure and, when a wrapper hides it (Spring's UncategorizedJmsException), its root cause. */

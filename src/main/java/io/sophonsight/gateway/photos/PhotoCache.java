@@ -12,8 +12,6 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,10 +32,8 @@ import org.springframework.stereotype.Component;
 @Component("photoCache")
 public class PhotoCache {
 
-    /** Header set by the platform-http path {@code {photoId}}. */
+    /** Header set by the path {@code {photoId}}. */
     public static final String PHOTO_ID = "photoId";
-    /** Header: {@code HIT} when the body came from the cache, {@code MISS} when the platform must be asked. */
-    public static final String CACHE = "PhotoCache";
     static final int MAX_ID_LENGTH = 128;
 
     private static final Logger LOG = LoggerFactory.getLogger(PhotoCache.class);
@@ -58,9 +54,8 @@ public class PhotoCache {
         Files.createDirectories(this.folder);
     }
 
-    /** Camel step: refuses a photoId that is absent, too long, outside the allow-list or holding "..". */
-    public void validate(Exchange exchange) {
-        String id = exchange.getMessage().getHeader(PHOTO_ID, String.class);
+    /** Refuses a photoId that is absent, too long, outside the allow-list or holding "..". */
+    public void validate(String id) {
         if (id == null || id.isEmpty()) {
             throw new InvalidPhotoIdException("photoId is missing");
         }
@@ -72,10 +67,8 @@ public class PhotoCache {
         }
     }
 
-    /** Camel step: body = the cached bytes and {@code PhotoCache=HIT}, or body = null and {@code PhotoCache=MISS}. */
-    public void lookup(Exchange exchange) {
-        Message message = exchange.getMessage();
-        String id = message.getHeader(PHOTO_ID, String.class);
+    /** The cached bytes of a photo, or null when it is not cached (or its file is empty or unreadable). */
+    public byte[] lookup(String id) {
         Path file = file(id);
         byte[] cached = null;
         if (Files.isRegularFile(file)) {
@@ -85,19 +78,14 @@ public class PhotoCache {
                 LOG.warn("Photo {} is cached as {} but cannot be read, asking the platform again: {}", id, file, e.toString());
             }
         }
-        boolean hit = cached != null && cached.length > 0;
-        message.setBody(hit ? cached : null);
-        message.setHeader(CACHE, hit ? "HIT" : "MISS");
+        return cached != null && cached.length > 0 ? cached : null;
     }
 
     /**
-     * Camel step after a download: keeps the photo (body, bytes) for the next request. A cache that
-     * cannot be written (disk full, read-only) costs a platform call next time, never this answer.
+     * After a download: keeps the photo for the next request. A cache that cannot be written (disk full,
+     * read-only) costs a platform call next time, never this answer.
      */
-    public void store(Exchange exchange) {
-        Message message = exchange.getMessage();
-        String id = message.getHeader(PHOTO_ID, String.class);
-        byte[] photo = message.getBody(byte[].class);
+    public void store(String id, byte[] photo) {
         Path file = file(id);
         Path part = null;
         try {

@@ -8,12 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sophonsight.gateway.sophonsight.SophonSightToken;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,37 +26,34 @@ import org.springframework.stereotype.Component;
 @Component("photoContent")
 public class PhotoContent {
 
-    /** Header: an {@code image/*} type the platform's envelope declared, if any. */
-    public static final String DECLARED_TYPE = "PhotoDeclaredContentType";
+    /**
+     * The image of a platform answer.
+     *
+     * @param bytes        the image
+     * @param declaredType an {@code image/*} type the platform's envelope declared, or null
+     */
+    public record PlatformImage(byte[] bytes, String declaredType) {
+    }
 
     static final List<String> BASE64_FIELDS = List.of("photoByteStr", "photoBase64", "base64", "imageBase64", "image", "picture", "photo");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     static final List<String> TYPE_FIELDS = List.of("contentType", "mimeType", "photoType");
 
-    private final ObjectMapper mapper;
-    private final String cacheControl;
-
-    public PhotoContent(ObjectMapper mapper, @Value("${photos.cache-control}") String cacheControl) {
-        this.mapper = mapper;
-        this.cacheControl = cacheControl;
-    }
-
-    /** Camel step: the business fields of {@code pic/download}. */
-    public Map<String, Object> downloadRequest(Exchange exchange) {
+    /** The business fields of {@code pic/download}. */
+    public Map<String, Object> downloadRequest(String photoId) {
         Map<String, Object> request = new LinkedHashMap<>();
-        request.put("photoId", exchange.getMessage().getHeader(PhotoCache.PHOTO_ID, String.class));
+        request.put("photoId", photoId);
         return request;
     }
 
-    /** Camel step after the call: body = the image bytes, whichever style the platform answered in. */
-    public byte[] fromPlatformAnswer(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Object data = message.getBody();
+    /** The image of the platform's answer ({@code data}), whichever style it answered in. */
+    public PlatformImage fromPlatformAnswer(Object data) {
         byte[] image;
+        String declared = null;
         if (data instanceof byte[] bytes) {
             image = bytes;
         } else if (data instanceof Map<?, ?> fields) {
-            declaredType(fields, message);
+            declared = declaredType(fields);
             image = decode(base64Field(fields));
         } else if (data instanceof String text) {
             image = decode(text);
@@ -74,48 +65,18 @@ public class PhotoContent {
             throw new PhotoAnswerException("the platform answered pic/download with an empty image");
         }
         // bytes no magic number recognises are served only under an image type the envelope declares
-        if (sniff(image) == null && message.getHeader(DECLARED_TYPE) == null) {
+        if (sniff(image) == null && declared == null) {
             throw new PhotoAnswerException("the platform answered pic/download with " + image.length
                     + " bytes that are not an image (JPEG, PNG, GIF, WebP, BMP)");
         }
-        return image;
-    }
-
-    /** Camel step: the photo (body) as the HTTP answer, with its content type and caching headers only. */
-    public void reply(Exchange exchange) {
-        Message message = exchange.getMessage();
-        byte[] photo = message.getBody(byte[].class);
-        String type = contentType(photo, message.getHeader(DECLARED_TYPE, String.class),
-                message.getHeader(PhotoCache.PHOTO_ID, String.class));
-        String cache = message.getHeader(PhotoCache.CACHE, String.class);
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        message.setHeader(Exchange.CONTENT_TYPE, type);
-        message.setHeader("Cache-Control", cacheControl);
-        message.setHeader("X-Content-Type-Options", "nosniff");
-        message.setHeader("X-Photo-Cache", cache);
+        return new PlatformImage(image, declared);
     }
 
     /**
-     * Camel step for a failure: a JSON answer {@code {"status", "error", "reason", "photoId"}} with
-     * the given HTTP status. The reason is the caught exception's message (tokens masked); the
-     * photoId is echoed only when it passed the allow-list.
+     * The Content-Type of a photo: the type its first bytes tell, else the type the platform declared
+     * ({@code declared}), else the photoId's extension (.jpg, .png), else application/octet-stream.
      */
-    public void errorReply(Exchange exchange, int status, String error) throws JsonProcessingException {
-        Message message = exchange.getMessage();
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", error);
-        body.put("reason", cause == null ? error : SophonSightToken.maskInText(cause.getMessage()));
-        body.put("photoId", cause instanceof InvalidPhotoIdException ? null : message.getHeader(PhotoCache.PHOTO_ID, String.class));
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(mapper.writeValueAsString(body));
-    }
-
-    static String contentType(byte[] photo, String declared, String photoId) {
+    public static String contentType(byte[] photo, String declared, String photoId) {
         String sniffed = sniff(photo);
         if (sniffed != null) {
             return sniffed;
@@ -169,14 +130,14 @@ public class PhotoContent {
         return true;
     }
 
-    private static void declaredType(Map<?, ?> fields, Message message) {
+    private static String declaredType(Map<?, ?> fields) {
         for (String field : TYPE_FIELDS) {
             Object value = fields.get(field);
             if (value instanceof String type && type.toLowerCase(Locale.ROOT).matches("image/[a-z0-9.+-]{1,50}")) {
-                message.setHeader(DECLARED_TYPE, type.toLowerCase(Locale.ROOT));
-                return;
+                return type.toLowerCase(Locale.ROOT);
             }
         }
+        return null;
     }
 
     private static String base64Field(Map<?, ?> fields) {

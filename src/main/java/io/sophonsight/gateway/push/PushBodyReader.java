@@ -7,10 +7,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.camel.Body;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
-import org.apache.camel.Message;
 import org.apache.camel.StreamCache;
 import io.sophonsight.gateway.security.RequestBodyTooLargeException;
 import io.sophonsight.gateway.security.RequestGuardFilter;
@@ -19,10 +15,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Reads a push body into bytes, refusing it (413) once it passes {@code push.max-body-size}
- * ({@link RequestGuardFilter} hides the body of a declared length over it and ends a streamed body
- * one byte past it, marking the request {@link RequestGuardFilter#TOO_LARGE}), and refusing an empty
- * body (400). The bytes are also kept in the exchange property {@value #RAW_BODY}, so a rejection can keep (a truncated copy of) what was sent.
+ * Hands a push body to its parser as it arrives ({@link PushBody}), refusing it (413) once it passes
+ * {@code push.max-body-size} ({@link RequestGuardFilter} hides the body of a declared length over it and ends a
+ * streamed body one byte past it, marking the request {@link RequestGuardFilter#TOO_LARGE}). The receiver keeps
+ * the {@link PushBody} in the exchange property {@value #RAW_BODY}, so a rejection can keep its first bytes.
  */
 @Component("pushBodyReader")
 public class PushBodyReader {
@@ -36,47 +32,14 @@ public class PushBodyReader {
         this.maxBytes = maxBodySize.toBytes();
     }
 
-    public byte[] read(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
-        if (declared != null && declared > maxBytes) {
-            throw tooLarge(declared);
-        }
-        HttpServletRequest request = message.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
-        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) != null) {
-            throw tooLarge(-1);
-        }
-        byte[] bytes;
-        try {
-            bytes = bytes(message.getBody());
-        } catch (RuntimeException e) {
-            if (RequestBodyTooLargeException.in(e) != null) {
-                throw tooLarge(-1);
-            }
-            throw e;
-        }
-        if (request != null && request.getAttribute(PushBackpressureFilter.OVER_BUDGET) instanceof PushOverloadedException busy) {
-            throw busy; // a streamed body that ran out of the in-flight budget: 503, its rest was thrown away
-        }
-        if (bytes.length > maxBytes) {
-            throw tooLarge(bytes.length);
-        }
-        exchange.setProperty(RAW_BODY, bytes);
-        if (bytes.length == 0) {
-            throw PushRejectedException.badRequest("empty body: a JSON object was expected");
-        }
-        return bytes;
-    }
-
     /**
      * The body of a large push (access records with base64 images) as a stream its parser reads as it
      * arrives: never a copy of the whole body ({@link PushBody}). A declared length over the limit is refused
      * (413) before anything is read; a longer stream, and a stream a filter cut short, when the parser gets
-     * there. {@code request} is the servlet request (header {@code CamelHttpServletRequest}), for the
-     * filters' verdicts.
+     * there. {@code declared} is the Content-Length; {@code request} is the servlet request (header
+     * {@code CamelHttpServletRequest}), for the filters' verdicts.
      */
-    public PushBody stream(@Body Object body, @Header(Exchange.CONTENT_LENGTH) Long declared,
-                           @Header(Exchange.HTTP_SERVLET_REQUEST) HttpServletRequest request) {
+    public PushBody stream(Object body, Long declared, HttpServletRequest request) {
         if (declared != null && declared > maxBytes) {
             throw tooLarge(declared);
         }

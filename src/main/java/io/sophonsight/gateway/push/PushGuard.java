@@ -3,9 +3,6 @@ package io.sophonsight.gateway.push;
 import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.http.common.HttpMessage;
 import io.sophonsight.gateway.security.AddressBlock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,15 +12,12 @@ import org.springframework.stereotype.Component;
 /**
  * Admits a push only from an allowed address (optional IP/CIDR allowlist, 403 otherwise) and with
  * the right {@code ?key=} (401 otherwise). {@code RequestGuardFilter} asks {@link #refusal} before a
- * byte of the body is read; the route's first step ({@link #check}) asks again and removes the key from
- * the message, so no later step, log line or reply header can show it; the caller's address (the socket
- * peer, or the client behind a trusted proxy) is in header {@value #SOURCE}.
+ * byte of the body is read; the receiver's first step ({@link #admit}) asks again; the route's next step
+ * removes the key, so no later step, log line or reply can show it. The caller's address is the socket peer,
+ * or the client behind a trusted proxy ({@code server.forward-headers-strategy}).
  */
 @Component("pushGuard")
 public class PushGuard {
-
-    /** Header holding the caller's address, for logs and dead letters. */
-    public static final String SOURCE = "PushSource";
 
     private static final Logger LOG = LoggerFactory.getLogger(PushGuard.class);
 
@@ -35,16 +29,12 @@ public class PushGuard {
         this.allowed = AddressBlock.parseAll(allowedSources, "push.allowed-sources");
     }
 
-    public void check(Exchange exchange) {
-        Message message = exchange.getMessage();
-        String source = remoteAddress(message);
-        message.setHeader(SOURCE, source);
-        Object candidate = message.removeHeader("key");
-        message.removeHeader(Exchange.HTTP_QUERY);
-        message.removeHeader(Exchange.HTTP_RAW_QUERY);
-        message.removeHeader(Exchange.HTTP_URL);
-        message.removeHeader(Exchange.HTTP_URI);
-        PushRejectedException refusal = refusal(source, candidate == null ? null : candidate.toString(), path(exchange));
+    /**
+     * Returns when the caller of {@code request} may push to {@code path} with {@code candidate} as its key;
+     * throws the refusal ({@link PushRejectedException}, 401 or 403) otherwise.
+     */
+    public void admit(HttpServletRequest request, String candidate, String path) {
+        PushRejectedException refusal = refusal(request == null ? "unknown" : request.getRemoteAddr(), candidate, path);
         if (refusal != null) {
             throw refusal;
         }
@@ -68,17 +58,5 @@ public class PushGuard {
             return new PushRejectedException(401, "wrong key in the push URL");
         }
         return null;
-    }
-
-    private static String path(Exchange exchange) {
-        return exchange.getFromEndpoint() == null ? "?" : exchange.getFromEndpoint().getEndpointBaseUri();
-    }
-
-    static String remoteAddress(Message message) {
-        if (message instanceof HttpMessage http && http.getRequest() != null) {
-            return http.getRequest().getRemoteAddr();
-        }
-        HttpServletRequest request = message.getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
-        return request == null ? "unknown" : request.getRemoteAddr();
     }
 }

@@ -5,53 +5,53 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
  * The answers of the push receivers. The platform expects {@code {"status":0,"message":"SUCCESS"}};
- * refusals carry the HTTP status and the reason in the same shape. Request headers are not echoed.
+ * refusals carry the HTTP status and the reason in the same shape. The route sets them as the HTTP answer
+ * (routes/push-receivers.camel.yaml, routes/error-handling.camel.yaml {@code push-receiver}).
  */
 @Component("pushReplies")
 public class PushReplies {
 
+    /** The acknowledgement, sent once the push is committed. */
     public static final String SUCCESS = "{\"status\":0,\"message\":\"SUCCESS\"}";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** The acknowledgement, sent once the push is committed. */
-    public void success(Exchange exchange) {
-        reply(exchange, 200, SUCCESS);
+    /**
+     * The answer to a push that failed.
+     *
+     * @param status            the HTTP status: the refusal's 4xx/503, or 500 when the push was not stored
+     * @param json              {@code {"status":<status>,"message":<reason>}}
+     * @param retryAfterSeconds the {@code Retry-After} of a 503 (in-flight budget), else null
+     */
+    public record Refusal(int status, String json, Long retryAfterSeconds) {
     }
 
-    /** Prepares the dead-letter headers of a refused push; the body becomes the raw request. */
-    public void deadLetter(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String routeId = exchange.getFromRouteId();
-        message.setHeader("DeadLetterFlow", routeId);
-        message.setHeader("DeadLetterReason", "rejected (" + status(cause) + "): " + (cause == null ? "?" : cause.getMessage()));
-        message.setHeader("DeadLetterSource", message.getHeader(PushGuard.SOURCE));
-        Object raw = exchange.getProperty(PushBodyReader.RAW_BODY);
-        if (raw instanceof PushBody body) {
-            body.finishQuietly(); // the rest is read and thrown away; the dead letter keeps the first bytes and the size
-        }
-        message.setBody(raw != null ? raw : "(body not read)");
-    }
-
-    /** The 4xx (or 5xx for an unexpected failure) answer with the reason, as JSON. */
-    public void failure(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (exchange.getProperty(PushBodyReader.RAW_BODY) instanceof PushBody body) {
-            body.finishQuietly(); // a body refused half-read: the caller still reads its answer on an intact connection
-        }
+    /** The answer to a push that failed with {@code cause}. */
+    public Refusal refusal(Throwable cause) {
         int status = status(cause);
         String reason = cause instanceof PushRejectedException rejected ? rejected.getReason()
                 : "the gateway could not store the event; send it again";
-        reply(exchange, status, json(status, reason));
-        if (cause instanceof PushOverloadedException overloaded) {
-            exchange.getMessage().setHeader("Retry-After", overloaded.getRetryAfterSeconds());
+        return new Refusal(status, json(status, reason),
+                cause instanceof PushOverloadedException overloaded ? overloaded.getRetryAfterSeconds() : null);
+    }
+
+    /**
+     * What a dead letter keeps of a refused push: its raw bytes, or the first bytes and size of a body read as it
+     * arrived ({@link PushBody}), whose rest is then read and thrown away.
+     */
+    public Object rawBody(Object raw) {
+        finish(raw);
+        return raw != null ? raw : "(body not read)";
+    }
+
+    /** Reads and throws away the rest of a body refused half-read: the caller then reads its answer on an intact connection. */
+    public void finish(Object raw) {
+        if (raw instanceof PushBody body) {
+            body.finishQuietly();
         }
     }
 
@@ -69,13 +69,5 @@ public class PushReplies {
 
     private static int status(Throwable cause) {
         return cause instanceof PushRejectedException rejected ? rejected.getHttpStatus() : 500;
-    }
-
-    private static void reply(Exchange exchange, int status, String json) {
-        Message message = exchange.getMessage();
-        message.getHeaders().clear();
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json;charset=UTF-8");
-        message.setBody(json);
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
  * The two REST keys, each for its own scope:
  * <ul>
  *   <li>{@code GATEWAY_API_KEY}: the day-to-day API (visitors, devices, photos), e.g. a reception kiosk;</li>
- *   <li>{@code GATEWAY_ADMIN_KEY}: operator actions (HR sync runs and status, confirming held deletes, the
+ *   <li>{@code GATEWAY_ADMIN_KEY}: operator actions (HR sync runs and status, confirming held deletes, resolving
+ *       an UNCERTAIN visitor registration, the
  *       dead-letter replay). The admin key also opens the API paths: an operator looking into a visitor
  *       registration needs no second key, while a kiosk key never reaches an admin action.</li>
  * </ul>
@@ -37,7 +38,7 @@ public class GatewayKeys {
                        @Value("${simulator.enabled:false}") boolean simulatorEnabled) {
         this.apiDigest = digestOf(apiKey, "GATEWAY_API_KEY", "the REST API (visitors, devices, photos)", simulatorEnabled);
         this.adminDigest = digestOf(adminKey, "GATEWAY_ADMIN_KEY",
-                "the admin paths (HR sync runs, confirming deletes, dead-letter replay)", simulatorEnabled);
+                "the admin paths (HR sync runs, confirming deletes, resolving uncertain visitors, dead-letter replay)", simulatorEnabled);
         if (apiDigest != null && adminDigest != null && MessageDigest.isEqual(apiDigest, adminDigest)) {
             throw new IllegalStateException("GATEWAY_API_KEY and GATEWAY_ADMIN_KEY are the same value: "
                     + "give the admin key its own value, or a kiosk could confirm HR deletes");

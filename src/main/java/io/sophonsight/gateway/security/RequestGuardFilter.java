@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
+import io.sophonsight.gateway.api.ProblemAnswers;
 import io.sophonsight.gateway.push.PushGuard;
 import io.sophonsight.gateway.push.PushRejectedException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -242,24 +243,41 @@ public class RequestGuardFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Answers a refusal with a JSON reason, in the shape of the endpoint's other answers (pushes: {@code message},
-     * REST: {@code error}). A request with a body also gets {@code Connection: close}: its body is not read.
+     * Answers a refusal in the shape of the endpoint's other answers: pushes {@code {"status", "message"}} (the
+     * platform's envelope), the REST API an RFC 7807 problem like its routes' errors (docs/rest-api.md). A request
+     * with a body also gets {@code Connection: close}: its body is not read.
      */
     private void refuse(HttpServletRequest request, HttpServletResponse response, Access access, int status,
                         String reason) throws IOException {
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
             response.setHeader("Connection", "close");
         }
-        writeJson(response, status, access == Access.PUSH ? "message" : "error", reason);
+        if (access == Access.PUSH) {
+            response.setStatus(status);
+            response.setContentType("application/json");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.getWriter().write("{\"status\":" + status + ",\"message\":" + JSON.writeValueAsString(reason) + "}");
+        } else {
+            writeProblem(response, status, reason);
+        }
     }
 
-    /** Writes {@code {"status": status, field: reason}}; also used for a body found too large while it is read. */
-    public static void writeJson(HttpServletResponse response, int status, String field, String reason) throws IOException {
+    /**
+     * Writes a refused REST request's problem ({@code application/problem+json}); also used for a streamed body found
+     * too large while it is read.
+     */
+    public static void writeProblem(HttpServletResponse response, int status, String detail) throws IOException {
+        String[] kind = switch (status) {
+            case 401 -> new String[] {"unauthorized", "Unauthorized"};
+            case 403 -> new String[] {"forbidden", "Forbidden"};
+            case 413 -> new String[] {"body-too-large", "Body too large"};
+            case 415 -> new String[] {"unsupported-encoding", "Content-Encoding not accepted"};
+            default -> new String[] {"refused", "Refused"};
+        };
         response.setStatus(status);
-        response.setContentType("application/json");
+        response.setContentType("application/problem+json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"status\":" + status + ",\"" + field + "\":"
-                + JSON.writeValueAsString(reason) + "}");
+        response.getWriter().write(JSON.writeValueAsString(ProblemAnswers.of(kind[0], status, kind[1], detail)));
     }
 
     private static List<String> trimmed(List<String> values) {

@@ -26,6 +26,8 @@ import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
 import org.apache.camel.model.WireTapDefinition;
+import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.VerbDefinition;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
@@ -34,7 +36,8 @@ import org.springframework.core.env.PropertySourcesPropertyResolver;
  * Draws the picture of all flows from the real route files, so the docs cannot drift from them: a Mermaid
  * {@code flowchart LR} with one subgraph per flow file (its routes and what starts them) and the places
  * events reach (tables of the gateway's and the HR database, JMS queues, folders, the SophonSight
- * platform), plus a table of every route id with its description, what starts it and what it reaches.
+ * platform), plus a table of every route id with its description, what starts it and what it reaches. A route
+ * served by a REST operation ({@code rest:} ... {@code to: direct:<route>}) is drawn as started by that operation.
  *
  * <p>Routes are loaded like {@link FlowValidator} does (unstarted contexts, {@link FlowFiles}); placeholders
  * resolve against the defaults of {@code application.yaml} only (never the environment), so the picture
@@ -117,9 +120,25 @@ public final class FlowDiagram {
     private void load() throws Exception {
         Map<String, List<Call>> configurations = new TreeMap<>();
         Map<String, String> configurationUse = new LinkedHashMap<>();
+        // every file first: a REST operation (rest: ... to: direct:x) is what starts the route consuming direct:x
+        Map<String, DefaultCamelContext> files = new LinkedHashMap<>();
+        Map<String, String> restOperations = new TreeMap<>();
         for (Path file : FlowFiles.routeFiles(projectDir)) {
-            String name = FlowFiles.displayName(file);
             DefaultCamelContext context = FlowFiles.load(file, this::property);
+            files.put(FlowFiles.displayName(file), context);
+            for (RestDefinition rest : context.getRestDefinitions()) {
+                for (VerbDefinition verb : rest.getVerbs()) {
+                    String to = verb.getTo() == null ? "" : resolve(context, verb.getTo().getEndpointUri());
+                    if (to.startsWith("direct:")) {
+                        restOperations.put(path(to), verb.asVerb().toUpperCase(Locale.ROOT) + " "
+                                + resolve(context, rest.getPath()) + (verb.getPath() == null ? "" : verb.getPath()));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, DefaultCamelContext> file : files.entrySet()) {
+            String name = file.getKey();
+            DefaultCamelContext context = file.getValue();
             for (RouteConfigurationDefinition configuration : context.getRouteConfigurationDefinitions()) {
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(configuration, found);
@@ -127,20 +146,20 @@ public final class FlowDiagram {
                         .add(new Call(call.uri(), "on error")));
             }
             for (RouteDefinition definition : context.getRouteDefinitions()) {
-                String uri = definition.getInput().getEndpointUri();
-                if (definition.getTemplateParameters() != null) { // a templatedRoute: its parameters first
-                    for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
-                        uri = uri.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
-                    }
+                if (definition.isCreatedFromRest()) {
+                    continue; // a REST operation's own route: drawn as what starts the route it calls
                 }
-                uri = resolve(context, uri);
+                String uri = resolve(context, templated(definition, definition.getInput().getEndpointUri()));
                 String direct = uri.startsWith("direct:") ? path(uri) : null;
+                String startedBy = direct == null ? start(definition.getId(), uri)
+                        : restOperations.containsKey(direct) ? entry(definition.getId(), restOperations.get(direct)) : null;
                 routes.put(definition.getId(), new Route(definition.getId(), name,
                         definition.getDescriptionText() == null ? "" : definition.getDescriptionText().trim(),
-                        direct == null ? start(definition.getId(), uri) : null, direct));
+                        startedBy, direct));
                 definitions.computeIfAbsent(name, n -> new ArrayList<>()).add(definition);
                 List<Call> found = new ArrayList<>();
                 collectEndpoints(definition, found);
+                found.replaceAll(call -> new Call(templated(definition, call.uri()), call.how()));
                 contexts.put(definition.getId(), context);
                 calls.put(definition.getId(), found);
                 if (definition.getRouteConfigurationId() != null) {
@@ -182,6 +201,17 @@ public final class FlowDiagram {
         }
     }
 
+    /** {@code text} with the {{parameters}} of a templatedRoute replaced by their values (a plain route: as is). */
+    private static String templated(RouteDefinition definition, String text) {
+        if (definition.getTemplateParameters() == null || text == null) {
+            return text;
+        }
+        for (Map.Entry<String, Object> parameter : definition.getTemplateParameters().entrySet()) {
+            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return text;
+    }
+
     private static String resolve(DefaultCamelContext context, String uri) {
         try {
             return context.resolvePropertyPlaceholders(uri);
@@ -191,12 +221,13 @@ public final class FlowDiagram {
     }
 
     /**
-     * Beans that run configured SQL themselves instead of through a {@code sql:} step (bean name -> the
-     * application.yaml keys of their statements), drawn as if they were sql: steps.
+     * Beans that run SQL themselves instead of through a {@code sql:} step (bean name -> the sql: URIs of
+     * their statement files), drawn as if they were sql: steps.
      */
     private static final Map<String, List<String>> BEANS_RUNNING_SQL = Map.of(
             // group commit of the store step (AccessEventWriter)
-            "accessEventWriter", List.of("push.sql.insert-event-images", "push.sql.insert-event"));
+            "accessEventWriter", List.of("sql:classpath:sql/access-event-store/insert-event-images.sql",
+                    "sql:classpath:sql/access-event-store/insert-event.sql"));
 
     /** The endpoints a route (or route configuration) sends to, from every step reachable in its model. */
     private static void collectEndpoints(Object root, List<Call> calls) {
@@ -204,8 +235,10 @@ public final class FlowDiagram {
             if (node instanceof FromDefinition) {
                 return; // what starts the route, not where it sends
             }
-            if (node instanceof org.apache.camel.model.BeanDefinition bean && BEANS_RUNNING_SQL.containsKey(bean.getRef())) {
-                BEANS_RUNNING_SQL.get(bean.getRef()).forEach(key -> calls.add(new Call("sql:{{" + key + "}}", "to")));
+            String beanRef = node instanceof org.apache.camel.model.BeanDefinition bean ? bean.getRef()
+                    : node instanceof org.apache.camel.model.language.MethodCallExpression method ? method.getRef() : null;
+            if (beanRef != null && BEANS_RUNNING_SQL.containsKey(beanRef)) {
+                BEANS_RUNNING_SQL.get(beanRef).forEach(uri -> calls.add(new Call(uri, "to")));
             } else if (node instanceof WireTapDefinition<?> tap) {
                 calls.add(new Call(tap.getUri(), "wireTap"));
             } else if (node instanceof ToDynamicDefinition dynamic) {
@@ -238,6 +271,11 @@ public final class FlowDiagram {
             }
             default -> label = uri;
         }
+        return entry(routeId, label);
+    }
+
+    /** The node of what starts a route (an HTTP operation, a schedule) and its arrow; returns the label. */
+    private String entry(String routeId, String label) {
         String id = "in_" + sanitize(routeId);
         places.put(id, new Place(id, "", "([\"%s\"])", label));
         edges.add(new Edge(id, node(routeId), null, false));

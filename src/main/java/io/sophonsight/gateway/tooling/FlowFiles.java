@@ -16,7 +16,9 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesSource;
 import org.apache.camel.support.PluginHelper;
 import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.PropertySourcesPropertyResolver;
 import org.springframework.core.io.FileSystemResource;
 
 /**
@@ -37,6 +39,26 @@ final class FlowFiles {
     static List<PropertySource<?>> applicationYaml(Path projectDir) throws IOException {
         return new YamlPropertySourceLoader().load(APPLICATION_YAML,
                 new FileSystemResource(projectDir.resolve(APPLICATION_YAML)));
+    }
+
+    /**
+     * The values of application.yaml's default document (never the environment, profiles only when active), so what
+     * is generated from the routes is the same on every machine; null for a key without a default.
+     */
+    static Function<String, String> defaultProperties(Path projectDir) throws IOException {
+        MutablePropertySources sources = new MutablePropertySources();
+        List<PropertySource<?>> documents = applicationYaml(projectDir);
+        if (!documents.isEmpty()) {
+            sources.addLast(documents.get(0));
+        }
+        PropertySourcesPropertyResolver resolver = new PropertySourcesPropertyResolver(sources);
+        return key -> {
+            try {
+                return resolver.getProperty(key);
+            } catch (IllegalArgumentException e) {
+                return null; // ${VARIABLE} without a default: FlowValidator reports it
+            }
+        };
     }
 
     /** Every {@code routes/*.camel.yaml}, sorted by name. */
@@ -112,7 +134,9 @@ final class FlowFiles {
             if (value instanceof String text) {
                 visitor.text(node, getter.getName(), text);
             } else if (value instanceof Collection<?> items) {
-                items.forEach(item -> walkIfModel(item, visitor, seen));
+                // a copy: some getters of the model add to the very lists being walked (REST verbs)
+                List.copyOf(items.stream().filter(java.util.Objects::nonNull).toList())
+                        .forEach(item -> walkIfModel(item, visitor, seen));
             } else {
                 walkIfModel(value, visitor, seen);
             }

@@ -256,7 +256,7 @@ public final class FlowValidator {
                     checkEndpoint(context, file, line, endpoint.getEndpointUri());
                 }
                 if (node instanceof BeanDefinition bean && bean.getRef() != null) {
-                    checkBean(file, line, bean.getRef());
+                    checkBean(file, line, withTemplateParameters(bean.getRef()));
                 }
                 if (node instanceof ExpressionDefinition expression) {
                     checkExpression(context, file, line, expression);
@@ -293,11 +293,7 @@ public final class FlowValidator {
         }
         String resolved;
         try {
-            String withParameters = uri;
-            for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
-                withParameters = withParameters.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
-            }
-            resolved = context.resolvePropertyPlaceholders(withParameters);
+            resolved = context.resolvePropertyPlaceholders(withTemplateParameters(uri));
         } catch (RuntimeException e) {
             problems.add(new Problem(file, line, "cannot resolve '" + uri + "': " + e.getMessage()));
             return;
@@ -350,6 +346,14 @@ public final class FlowValidator {
 
     /** The parameter names of the templated route being validated (their {{placeholders}} are not configuration keys). */
     private Map<String, Object> templateParameters = Map.of();
+
+    /** {@code text} with the {{parameters}} of the templated route being validated replaced by their values. */
+    private String withTemplateParameters(String text) {
+        for (Map.Entry<String, Object> parameter : templateParameters.entrySet()) {
+            text = text.replace("{{" + parameter.getKey() + "}}", String.valueOf(parameter.getValue()));
+        }
+        return text;
+    }
 
     /** Camel {@code {{key}}} placeholders must resolve from application.yaml or the environment. */
     private boolean checkPlaceholders(String file, int line, String text) {

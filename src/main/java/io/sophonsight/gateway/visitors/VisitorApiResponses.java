@@ -4,25 +4,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.sophonsight.gateway.security.RequestGuardFilter;
-import jakarta.servlet.http.HttpServletRequest;
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
  * What the visitor REST API answers: the registration as JSON, and the HTTP status that tells the
- * caller where the visitor stands (201 registered, 202 pending, 422 refused by the platform, 400 invalid,
- * 404 unknown). Bodies are maps; the routes marshal them to JSON.
+ * caller where the visitor stands (201 registered, 202 pending, 422 refused by the platform, 404 unknown).
+ * Bodies are maps; the routes marshal them to JSON. Errors (400 invalid, 409, 500) are answered by the
+ * {@code rest-api} route configuration as problems.
  */
 @Component("visitorApi")
 public class VisitorApiResponses {
-
-    private static final Logger LOG = LoggerFactory.getLogger(VisitorApiResponses.class);
 
     private final String basePath;
 
@@ -56,39 +48,28 @@ public class VisitorApiResponses {
         return view;
     }
 
-    /** Camel step at the end of POST: status code from the outcome, Location of the registration, JSON view. */
-    public Map<String, Object> registrationResponse(Exchange exchange) throws InvalidPayloadException {
-        Message in = exchange.getMessage();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> row = in.getMandatoryBody(Map.class);
-        String status = String.valueOf(row.get("status"));
-        int code = switch (status) {
+    /**
+     * The HTTP status that tells a caller where a registration with this {@code status} stands: 201 registered, 202
+     * not final yet (waiting for the platform, or for an operator to check a lost answer; never send it again), 422
+     * refused by the platform, 502 given up.
+     */
+    public int httpStatus(String status) {
+        return switch (String.valueOf(status)) {
             case VisitorRegistrationLifecycle.REGISTERED -> 201;
-            // not final yet: waiting for the platform, or for an operator to check a lost answer; never send it again
             case VisitorRegistrationLifecycle.PENDING, VisitorRegistrationLifecycle.UNCERTAIN -> 202;
             case VisitorRegistrationLifecycle.REJECTED -> 422;
             default -> 502;
         };
-        in.removeHeaders("*");
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, code);
-        in.setHeader("Location", basePath + "/" + row.get("id"));
-        return registration(row);
     }
 
-    /** Camel step of GET: 200 with the registration, or 404. */
-    public Map<String, Object> lookupResponse(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Object body = in.getBody();
-        String id = in.getHeader(VisitorRegistrationLifecycle.ID, String.class);
-        in.removeHeaders("*");
-        if (!(body instanceof Map<?, ?>)) {
-            in.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            return error("no visitor registration with id " + id);
-        }
-        in.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        @SuppressWarnings("unchecked")
-        Map<String, Object> row = (Map<String, Object>) body;
-        return registration(row);
+    /** The URL path of a registration, for the Location header. */
+    public String location(String id) {
+        return basePath + "/" + id;
+    }
+
+    /** Answer body for an unknown registration id (404). */
+    public Map<String, Object> notFound(String id) {
+        return error("no visitor registration with id " + id);
     }
 
     /**
@@ -97,7 +78,7 @@ public class VisitorApiResponses {
      */
     public Map<String, Object> resolutionRefused(Map<String, Object> row, String id) {
         if (row == null) {
-            Map<String, Object> body = error("no visitor registration with id " + id);
+            Map<String, Object> body = notFound(id);
             body.put("httpStatus", 404);
             return body;
         }
@@ -106,57 +87,6 @@ public class VisitorApiResponses {
         body.put("httpStatus", 409);
         body.put("registration", registration(row));
         return body;
-    }
-
-    /** Error step for a request that failed validation: 400 with one reason per field. */
-    public Map<String, Object> invalid(Exchange exchange) {
-        VisitorValidationException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, VisitorValidationException.class);
-        LOG.warn("Visitor registration refused with 400 (from {}): {}", remoteAddress(exchange), e.getMessage());
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
-        Map<String, Object> body = error("invalid visitor registration");
-        body.put("fields", e.getFieldErrors());
-        return body;
-    }
-
-    /**
-     * Error step for an Idempotency-Key that cannot be honoured: 422 reused for another visitor, 409 the same
-     * key arrived twice at once (the unique key refused the second insert; the client retries later).
-     */
-    public Map<String, Object> idempotencyConflict(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int status = e instanceof VisitorIdempotencyConflictException conflict ? conflict.getStatus() : 409;
-        String reason = e instanceof VisitorIdempotencyConflictException ? e.getMessage()
-                : "a request with this Idempotency-Key is being processed: retry later for its answer";
-        LOG.warn("Visitor registration refused with {} (from {}): {}", status, remoteAddress(exchange), reason);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        return error(reason);
-    }
-
-    /**
-     * Error step for anything unexpected: 500 without internals; the details go to the log. A streamed body that
-     * passed {@code gateway.api.max-body-size} while it was read (the read failed, {@link RequestGuardFilter} marked
-     * the request) is 413 instead, whatever wrapped that failure on its way here.
-     */
-    public Map<String, Object> failed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        HttpServletRequest request = exchange.getMessage().getHeader(Exchange.HTTP_SERVLET_REQUEST, HttpServletRequest.class);
-        if (request != null && request.getAttribute(RequestGuardFilter.TOO_LARGE) instanceof Long limit) {
-            LOG.info("Visitor registration refused with 413 (from {}): streamed body over {} bytes",
-                    request.getRemoteAddr(), limit);
-            exchange.getMessage().removeHeaders("*");
-            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 413);
-            return error("body is over the limit of " + limit + " bytes (gateway.api.max-body-size)");
-        }
-        LOG.error("Visitor API request {} failed", exchange.getExchangeId(), e);
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 500);
-        return error("the gateway could not process the request (exchange " + exchange.getExchangeId() + ")");
-    }
-
-    private static String remoteAddress(Exchange exchange) {
-        return exchange.getProperty(VisitorRequestReader.CALLER, "?", String.class);
     }
 
     private static Map<String, Object> error(String message) {

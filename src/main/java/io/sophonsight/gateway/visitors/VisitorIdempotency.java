@@ -5,12 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,54 +19,17 @@ import org.springframework.stereotype.Component;
 @Component("visitorIdempotency")
 public class VisitorIdempotency {
 
-    /** HTTP request header, as in the IETF draft "The Idempotency-Key HTTP Header Field". */
-    public static final String HTTP_HEADER = "Idempotency-Key";
-    /** Camel header: the validated key; absent when the request carries none. */
-    public static final String KEY = "VisitorIdempotencyKey";
-    /** Camel header: SHA-256 (hex) of the validated request. */
-    public static final String DIGEST = "VisitorRequestDigest";
-    /** Camel header set by the lookup: the registration (id, request_digest) made earlier with the same key. */
-    public static final String EARLIER = "VisitorIdempotentRegistration";
-
     private static final Pattern VALID_KEY = Pattern.compile("[\\x21-\\x7E]{1,100}");
 
-    /**
-     * Camel step after validation: reads and checks the key (400 when it is not 1 to 100 visible ASCII
-     * characters) and the request's digest. Without the header, nothing is set.
-     */
-    public void prepare(Exchange exchange) throws InvalidPayloadException {
-        Message in = exchange.getMessage();
-        String key = in.getHeader(HTTP_HEADER, String.class);
-        in.removeHeader(HTTP_HEADER);
-        in.removeHeader(KEY);
-        in.removeHeader(DIGEST);
-        in.removeHeader(EARLIER);
-        if (key == null) {
-            return;
+    /** Refuses (400) an {@code Idempotency-Key} header that is not 1 to 100 visible ASCII characters. */
+    public void checkKey(String header) {
+        if (header != null && !VALID_KEY.matcher(header.trim()).matches()) {
+            throw VisitorValidationException.of("Idempotency-Key", "must be 1 to 100 visible ASCII characters (e.g. a UUID)");
         }
-        if (!VALID_KEY.matcher(key.trim()).matches()) {
-            throw VisitorValidationException.of(HTTP_HEADER, "must be 1 to 100 visible ASCII characters (e.g. a UUID)");
-        }
-        in.setHeader(KEY, key.trim());
-        in.setHeader(DIGEST, digest(in.getMandatoryBody(VisitorRequest.class)));
     }
 
-    /**
-     * Camel step when a registration with the same key exists: it becomes this request's registration
-     * (header {@code VisitorRegistrationId}), unless the request is a different visitor (422).
-     */
-    public void replay(Exchange exchange) {
-        Message in = exchange.getMessage();
-        Map<?, ?> earlier = in.getHeader(EARLIER, Map.class);
-        if (!in.getHeader(DIGEST, "", String.class).equals(earlier.get("request_digest"))) {
-            throw new VisitorIdempotencyConflictException(422, "Idempotency-Key " + in.getHeader(KEY)
-                    + " was already used for a different visitor registration: use a new key for a new visitor");
-        }
-        in.setHeader(VisitorRegistrationLifecycle.ID, earlier.get("id"));
-    }
-
-    /** Every field the platform or the gateway keeps, and the photo's bytes. */
-    static String digest(VisitorRequest request) {
+    /** SHA-256 (hex) of every field the platform or the gateway keeps, and the photo's bytes. */
+    public String digest(VisitorRequest request) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Object field : new Object[] {request.name(), request.startTime(), request.endTime(),

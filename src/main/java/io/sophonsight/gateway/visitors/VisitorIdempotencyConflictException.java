@@ -8,6 +8,11 @@ public class VisitorIdempotencyConflictException extends RuntimeException {
 
     private final int status;
 
+    /** The key was used for a different visitor: 422 (thrown by the route, {@code throwException}). */
+    public VisitorIdempotencyConflictException(String message) {
+        this(422, message);
+    }
+
     public VisitorIdempotencyConflictException(int status, String message) {
         super(message, null, false, false);
         this.status = status;

@@ -3,17 +3,14 @@ package io.sophonsight.gateway.visitors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
 import io.sophonsight.gateway.sophonsight.SophonSightBusinessException;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
-import io.sophonsight.gateway.sophonsight.SophonSightSigner;
 import io.sophonsight.gateway.sophonsight.SophonSightUnavailableException;
-import org.apache.camel.Exchange;
-import org.apache.camel.InvalidPayloadException;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,8 +29,8 @@ import org.springframework.stereotype.Component;
  *       Never sent again automatically (it would add a second visitor); an operator checks the platform and
  *       resolves it: REGISTERED, or PENDING to send it again</li>
  * </ul>
- * The routes write these values with the SQL of {@code visitors.sql.*}; this bean only decides them and
- * hands them over as headers, so the SQL stays readable and replaceable.
+ * This bean only computes values (column maps, times, reasons, the retry plan); the visitor routes decide the
+ * status with {@code choice} steps, set every header their SQL (the files under {@code sql/visitor-*}) reads, and write.
  */
 @Component("visitorLifecycle")
 public class VisitorRegistrationLifecycle {
@@ -46,23 +43,7 @@ public class VisitorRegistrationLifecycle {
     public static final String FAILED = "FAILED";
     public static final String UNCERTAIN = "UNCERTAIN";
 
-    /** Headers the routes and the SQL of {@code visitors.sql.*} use. */
-    public static final String ID = "VisitorRegistrationId";
-    public static final String SOURCE = "VisitorSource";
-    public static final String SOURCE_REF = "VisitorSourceRef";
-    public static final String NOW = "VisitorNow";
-    public static final String LEASE_UNTIL = "VisitorLeaseUntil";
-    public static final String PHOTO_ID = "VisitorPhotoId";
-    public static final String STATUS = "VisitorStatus";
-    public static final String STATUS_REASON = "VisitorStatusReason";
-    public static final String PLATFORM_STATUS = "VisitorPlatformStatus";
-    public static final String PLATFORM_MESSAGE = "VisitorPlatformMessage";
-    public static final String NEXT_ATTEMPT_AT = "VisitorNextAttemptAt";
-    public static final String REGISTERED_AT = "VisitorRegisteredAt";
-    public static final String REQUEST_ID = "VisitorRequestId";
-    public static final String REQUEST_STATUS = "VisitorRequestStatus";
-    public static final String REQUEST_REASON = "VisitorRequestReason";
-
+    private static final String PIC_UPLOAD = "/openapi/v1/pic/upload";
     private static final int MAX_TEXT = 2000;
 
     private final Duration firstRetryDelay;
@@ -89,25 +70,22 @@ public class VisitorRegistrationLifecycle {
     }
 
     /**
-     * Camel step of visitor-accept: the column values of a new registration (body: {@link VisitorRequest};
-     * headers {@code VisitorSource}, {@code VisitorSourceRef}). It is PENDING and due at once; it must be
-     * on the platform before its deadline: {@code give-up-after} from now, or the end of the visit if sooner.
+     * The column values of a new registration (visitor-accept). It is PENDING and due at once; it must be on the
+     * platform before its deadline: {@code give-up-after} from now, or the end of the visit if sooner.
      */
-    public Map<String, Object> newRegistration(Exchange exchange) throws InvalidPayloadException {
-        Message in = exchange.getMessage();
-        VisitorRequest request = in.getMandatoryBody(VisitorRequest.class);
+    public Map<String, Object> newRegistration(VisitorRequest request, String source, String sourceRef,
+                                               String idempotencyKey, String requestDigest) {
         Instant now = clock.instant();
         Instant deadline = now.plus(giveUpAfter);
         if (request.endTime().isBefore(deadline)) {
             deadline = request.endTime();
         }
-        String id = UUID.randomUUID().toString();
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("id", id);
-        row.put("source", in.getHeader(SOURCE, "REST", String.class));
-        row.put("source_ref", in.getHeader(SOURCE_REF, String.class));
-        row.put("idempotency_key", in.getHeader(VisitorIdempotency.KEY, String.class));
-        row.put("request_digest", in.getHeader(VisitorIdempotency.DIGEST, String.class));
+        row.put("id", UUID.randomUUID().toString());
+        row.put("source", source == null ? "REST" : source);
+        row.put("source_ref", sourceRef);
+        row.put("idempotency_key", idempotencyKey);
+        row.put("request_digest", requestDigest);
         row.put("name", request.name());
         row.put("visit_start", VisitorTimes.toColumn(request.startTime()));
         row.put("visit_end", VisitorTimes.toColumn(request.endTime()));
@@ -120,86 +98,118 @@ public class VisitorRegistrationLifecycle {
         row.put("next_attempt_at", VisitorTimes.toColumn(now));
         row.put("deadline_at", VisitorTimes.toColumn(deadline));
         row.put("created_at", VisitorTimes.toColumn(now));
-        in.setHeader(ID, id);
         return row;
     }
 
-    /**
-     * Camel step before an attempt: the claim holds the registration for {@code lease}, so a concurrent
-     * retry run (or another replica) leaves it alone; if the attempt dies, the claim expires and the
-     * registration becomes due again.
-     */
-    public void claim(Exchange exchange) {
-        Instant now = clock.instant();
-        exchange.getMessage().setHeader(NOW, VisitorTimes.toColumn(now));
-        exchange.getMessage().setHeader(LEASE_UNTIL, VisitorTimes.toColumn(now.plus(lease)));
+    /** The current time, as the registration's timestamp columns take it. */
+    public OffsetDateTime now() {
+        return VisitorTimes.toColumn(clock.instant());
     }
 
-    /** Camel step after pic/upload: the platform's photoId, remembered so a retry does not upload again. */
-    public void photoUploaded(Exchange exchange) {
-        Object data = exchange.getMessage().getBody();
+    /**
+     * Until when an attempt claimed at {@code now} holds the registration: a concurrent retry run (or another
+     * replica) leaves it alone; if the attempt dies, the claim expires and the registration becomes due again.
+     */
+    public OffsetDateTime leaseUntil(OffsetDateTime now) {
+        return now.plus(lease);
+    }
+
+    /** The platform's photoId in the answer {@code data} of pic/upload; an answer without one is a failed attempt. */
+    public String photoId(Object data) {
         Object photoId = data instanceof Map<?, ?> map ? map.get("photoId") : null;
         if (photoId == null || String.valueOf(photoId).isBlank()) {
-            throw new SophonSightUnavailableException(exchange.getMessage().getHeader(SophonSightSigner.PATH_HEADER, String.class),
-                    200, "pic/upload answered without a photoId", null);
+            throw new SophonSightUnavailableException(PIC_UPLOAD, 200, "pic/upload answered without a photoId", null);
         }
-        exchange.getMessage().setHeader(PHOTO_ID, String.valueOf(photoId));
+        return String.valueOf(photoId);
     }
 
-    /** Camel step before visitor/add: the business fields, times as epoch-ms numbers (docs/sophonsight-openapi.md §3.3). */
-    public Map<String, Object> visitorFields(Exchange exchange) throws InvalidPayloadException {
-        Map<?, ?> row = exchange.getMessage().getMandatoryBody(Map.class);
+    /** The business fields of visitor/add for a registration row, times as epoch-ms numbers (docs/sophonsight-openapi.md §3.3). */
+    public Map<String, Object> visitorFields(Map<String, Object> row, String photoId) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", row.get("name"));
         fields.put("startTime", VisitorTimes.fromColumn(row.get("visit_start")).toEpochMilli());
         fields.put("endTime", VisitorTimes.fromColumn(row.get("visit_end")).toEpochMilli());
-        fields.put("photoId", exchange.getMessage().getHeader(PHOTO_ID, String.class));
+        fields.put("photoId", photoId);
         fields.put("isNeedAudit", Boolean.TRUE.equals(row.get("needs_audit")));
         return fields;
     }
 
-    /** Camel step after visitor/add succeeded. */
-    public void registered(Exchange exchange) {
-        outcome(exchange, REGISTERED, null, 0, null, null);
-        exchange.getMessage().setHeader(REGISTERED_AT, exchange.getMessage().getHeader(NOW));
+    /**
+     * The columns an attempt writes with its outcome (visitors' record-outcome.sql); texts cut to the columns' 2000
+     * characters.
+     */
+    public record Outcome(String status, String reason, Integer platformStatus, String platformMessage,
+                          OffsetDateTime nextAttemptAt, OffsetDateTime registeredAt) {
+        public Outcome {
+            reason = truncate(reason);
+            platformMessage = truncate(platformMessage);
+        }
     }
 
-    /** Camel step when the platform refused the photo or the visitor: final, its message kept. */
-    public void rejected(Exchange exchange) {
-        SophonSightBusinessException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, SophonSightBusinessException.class);
-        outcome(exchange, REJECTED, "SophonSight refused the visitor (" + e.getPath() + ", status " + e.getStatus() + "): "
-                + e.getPlatformMessage(), e.getStatus(), e.getPlatformMessage(), null);
+    /** visitor/add succeeded at {@code at}. */
+    public Outcome registered(OffsetDateTime at) {
+        return new Outcome(REGISTERED, null, 0, null, null, at);
+    }
+
+    /** The platform refused the photo or the visitor: final, its message kept. */
+    public Outcome rejected(SophonSightBusinessException e) {
+        return new Outcome(REJECTED, "SophonSight refused the visitor (" + e.getPath() + ", status " + e.getStatus()
+                + "): " + e.getPlatformMessage(), e.getStatus(), e.getPlatformMessage(), null, null);
+    }
+
+    /** visitor/add was sent but its answer was lost ({@code cause}: the lost answer's failure). */
+    public Outcome uncertain(String cause) {
+        return new Outcome(UNCERTAIN, uncertainReason(cause), null, null, null, null);
+    }
+
+    /** The kept photo cannot be read any more: nothing left to upload ({@code reason}: which file, why). */
+    public Outcome photoLost(String reason) {
+        return new Outcome(FAILED, reason, null, null, null, null);
     }
 
     /**
-     * Camel step when the platform stayed unreachable through the call step's retries (or the attempt
-     * failed otherwise, e.g. the platform answered HTTP 4xx to a misconfigured address): PENDING with the
-     * next attempt after a doubling delay (never after the deadline), or FAILED once the deadline passed.
+     * When a failed attempt may be followed by another: {@code deadlinePassed} once the registration's deadline is
+     * reached, else {@code nextAttemptAt} after a doubling delay ({@link #retryDelay}), never after the deadline.
      */
-    public void unavailable(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        Map<?, ?> row = exchange.getProperty("VisitorRegistration", Map.class);
+    public record RetryPlan(boolean deadlinePassed, Instant deadline, OffsetDateTime nextAttemptAt) {
+    }
+
+    /** The retry plan after attempt number {@code attempts} of a registration due by {@code deadlineColumn}. */
+    public RetryPlan retryPlan(int attempts, Object deadlineColumn) {
         Instant now = clock.instant();
-        Instant deadline = VisitorTimes.fromColumn(row.get("deadline_at"));
-        int attempts = ((Number) row.get("attempts")).intValue();
-        String cause = e instanceof SophonSightCallException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        if (!(e instanceof SophonSightUnavailableException)) {
-            LOG.warn("Attempt {} of visitor registration {} failed unexpectedly", attempts, row.get("id"), e);
-        }
-        if (!now.isBefore(deadline)) {
-            outcome(exchange, FAILED, "gave up after " + attempts + " attempt(s): the platform stayed unreachable until "
-                    + deadline + " (last error: " + cause + ")", null, null, null);
-            return;
-        }
+        Instant deadline = VisitorTimes.fromColumn(deadlineColumn);
         Instant next = now.plus(retryDelay(attempts));
         if (next.isAfter(deadline)) {
             next = deadline;
         }
-        outcome(exchange, PENDING, "waiting for the platform, attempt " + attempts + " failed: " + cause, null, null, next);
+        return new RetryPlan(!now.isBefore(deadline), deadline, VisitorTimes.toColumn(next));
+    }
+
+    /**
+     * The failure of an attempt in words: the platform call's own message, or the exception's type and message for
+     * anything unexpected (logged with its stack trace, e.g. the platform answered HTTP 4xx to a misconfigured address).
+     */
+    public String failureCause(Exception e, String registrationId, int attempts) {
+        if (!(e instanceof SophonSightUnavailableException)) {
+            LOG.warn("Attempt {} of visitor registration {} failed unexpectedly", attempts, registrationId, e);
+        }
+        return e instanceof SophonSightCallException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** The platform stayed unreachable: another attempt at {@code next}. */
+    public Outcome waiting(int attempts, String cause, OffsetDateTime next) {
+        return new Outcome(PENDING, "waiting for the platform, attempt " + attempts + " failed: " + cause, null, null,
+                next, null);
+    }
+
+    /** The platform stayed unreachable until the deadline: given up. */
+    public Outcome gaveUp(int attempts, Instant deadline, String cause) {
+        return new Outcome(FAILED, "gave up after " + attempts + " attempt(s): the platform stayed unreachable until "
+                + deadline + " (last error: " + cause + ")", null, null, null, null);
     }
 
     /** Why a registration is UNCERTAIN, in words an operator can act on ({@code cause}: the lost answer's failure). */
-    public String uncertainReason(String cause) {
+    private static String uncertainReason(String cause) {
         return truncate("visitor/add was sent but its answer was lost (" + cause + "): the platform may or may not hold "
                 + "the visitor, and sending it again could add a second one. Check the platform's visitor list, then "
                 + "resolve this registration as registered or to be sent again");
@@ -207,7 +217,7 @@ public class VisitorRegistrationLifecycle {
 
     /**
      * An operator's verdict on an UNCERTAIN registration ({@code onPlatform}: "true" the visitor is on the platform,
-     * "false" it is not): REGISTERED, or PENDING to send it again.
+     * "false" it is not): REGISTERED, or PENDING to send it again; anything else is a 400.
      */
     public String resolvedStatus(String onPlatform) {
         if ("true".equalsIgnoreCase(onPlatform)) {
@@ -227,12 +237,6 @@ public class VisitorRegistrationLifecycle {
                 : "resolved by an operator: the visitor was not on the platform after a lost visitor/add answer; sent again";
     }
 
-    /** Camel step when the kept photo cannot be read any more: nothing left to upload. */
-    public void photoLost(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        outcome(exchange, FAILED, e.getMessage(), null, null, null);
-    }
-
     /** Delay before attempt n+1: the first retry delay, doubled per attempt, capped. */
     Duration retryDelay(int attemptsSoFar) {
         Duration delay = firstRetryDelay;
@@ -242,62 +246,17 @@ public class VisitorRegistrationLifecycle {
         return delay.compareTo(maxRetryDelay) > 0 ? maxRetryDelay : delay;
     }
 
-    /** Camel step: the current time for "due" queries. */
-    public void now(Exchange exchange) {
-        exchange.getMessage().setHeader(NOW, VisitorTimes.toColumn(clock.instant()));
-    }
-
     /**
-     * Camel step after a registration from the request table was attempted (body: the registration):
-     * the request row's status ({@code DONE}, {@code PENDING}, {@code FAILED}) and reason as headers.
+     * The id of the request-table row a registration came from ({@code sourceRef}), typed as the row's id column is
+     * most likely typed: a number when it is all digits, else text.
      */
-    public void requestOutcome(Exchange exchange) throws InvalidPayloadException {
-        Map<?, ?> registration = exchange.getMessage().getMandatoryBody(Map.class);
-        String status = String.valueOf(registration.get("status"));
-        String reason = (String) registration.get("status_reason");
-        Message in = exchange.getMessage();
-        String ref = (String) registration.get("source_ref");
-        in.setHeader(REQUEST_ID, ref != null && ref.matches("-?\\d{1,18}") ? (Object) Long.valueOf(ref) : ref);
-        in.setHeader(SOURCE_REF, ref);
-        in.setHeader(ID, registration.get("id"));
-        switch (status) {
-            case REGISTERED -> {
-                in.setHeader(REQUEST_STATUS, "DONE");
-                in.setHeader(REQUEST_REASON, null);
-            }
-            case PENDING, UNCERTAIN -> {
-                in.setHeader(REQUEST_STATUS, status);
-                in.setHeader(REQUEST_REASON, truncate(reason));
-            }
-            default -> {
-                in.setHeader(REQUEST_STATUS, FAILED);
-                in.setHeader(REQUEST_REASON, truncate("registration " + registration.get("id") + " " + status + ": " + reason));
-            }
-        }
+    public Object requestRowId(String sourceRef) {
+        return sourceRef != null && sourceRef.matches("-?\\d{1,18}") ? (Object) Long.valueOf(sourceRef) : sourceRef;
     }
 
-    /** Camel step of the table entry: a registration that ended refused or failed fails the row's exchange. */
-    public void failUnlessAccepted(Exchange exchange) throws InvalidPayloadException {
-        requestOutcome(exchange);
-        if (FAILED.equals(exchange.getMessage().getHeader(REQUEST_STATUS))) {
-            throw new VisitorNotRegisteredException(exchange.getMessage().getHeader(REQUEST_REASON, String.class));
-        }
-    }
-
-    private static void outcome(Exchange exchange, String status, String reason, Integer platformStatus,
-                                String platformMessage, Instant nextAttempt) {
-        // the platform call's error handler marked the exchange as handled/exhausted before visitor-register
-        // caught the failure; it is an outcome now, so a later failure in the caller gets its own error handling
-        exchange.getExchangeExtension().setErrorHandlerHandled(null);
-        exchange.getExchangeExtension().setRedeliveryExhausted(false);
-        exchange.getExchangeExtension().setFailureHandled(false);
-        Message in = exchange.getMessage();
-        in.setHeader(STATUS, status);
-        in.setHeader(STATUS_REASON, truncate(reason));
-        in.setHeader(PLATFORM_STATUS, platformStatus);
-        in.setHeader(PLATFORM_MESSAGE, truncate(platformMessage));
-        in.setHeader(NEXT_ATTEMPT_AT, VisitorTimes.toColumn(nextAttempt));
-        in.setHeader(REGISTERED_AT, null);
+    /** A text cut to the 2000 characters of the status and reason columns. */
+    public String text(String text) {
+        return truncate(text);
     }
 
     static String truncate(String text) {

@@ -54,9 +54,10 @@ class SingleRunnerRoutesTest extends GatewayTestSupport {
                 "push-silence-schedule",                 // quartz
                 "visitor-retry-schedule",                // quartz
                 "visitor-request-intake");               // sql: polls the request table
-        // and every push receiver, REST endpoint and direct: step stays on every replica
+        // and every push receiver, REST operation (rest:, and rest-api: the OpenAPI document) and direct: step stays
+        // on every replica
         assertThat(flows).filteredOn(r -> !singleRunner.contains(r.getRouteId()))
-                .allSatisfy(r -> assertThat(r.getInput().getEndpointUri()).matches("(platform-http|direct):.*"));
+                .allSatisfy(r -> assertThat(r.getInput().getEndpointUri()).matches("(platform-http|direct|rest|rest-api):.*"));
     }
 
     @Test

@@ -18,9 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeviceStatusPushTest extends PushTestSupport {
 
-    @Autowired
-    private PushSilenceWatch silenceWatch;
-
     private static String report(String boxId, int boxStatus, int camera1, Object camera2) {
         return """
                 {"deviceId": "%s ", "deviceStatus": "%d", "deviceName": "Box %s", "deviceSN": "SN-1",
@@ -122,15 +119,15 @@ class DeviceStatusPushTest extends PushTestSupport {
         jdbc.update("UPDATE push_heartbeat SET last_push_at = ? WHERE kind = 'device-status'", new Timestamp(checkAt - 60_000));
         try {
             // When the leader checks for silence, Then it sees the other replica's push: no alert
-            assertThat(silenceWatch.check(checkAt)).isNull();
+            assertThat(checkSilence(checkAt)).isNull();
 
             // When that push too is older than the threshold, Then silence is raised
-            assertThat(silenceWatch.check(checkAt + 86_400_000L)).containsEntry("alertType", "push-silence");
+            assertThat(checkSilence(checkAt + 86_400_000L)).contains("\"alertType\":\"push-silence\"");
         } finally {
             // a push after the silence (push-resumed) ends the silent state, then the shared table holds no
             // future time for the other tests
             jdbc.update("UPDATE push_heartbeat SET last_push_at = ? WHERE kind = 'device-status'", new Timestamp(checkAt));
-            silenceWatch.check(null);
+            checkSilence(null);
             jdbc.update("UPDATE push_heartbeat SET last_push_at = CURRENT_TIMESTAMP");
         }
     }
@@ -140,7 +137,7 @@ class DeviceStatusPushTest extends PushTestSupport {
         // Given pushes flowing (a check now ends any silence an earlier test left behind)
         String box = uniqueId("BOX");
         assertThat(push(DEVICE_PATH, sampleOf("device-status-online.json", box)).statusCode()).isEqualTo(200);
-        silenceWatch.check(null);
+        checkSilence(null);
 
         // When no push arrives for longer than the threshold (the check runs one day later)
         long silentCheckAt = System.currentTimeMillis() + 86_400_000L;
@@ -156,6 +153,11 @@ class DeviceStatusPushTest extends PushTestSupport {
 
         // Then a push-resumed alert follows
         awaitMessage(ALERTS, m -> m.contains("\"alertType\":\"push-resumed\"") && m.contains(checkedAt(resumedCheckAt)));
+    }
+
+    /** Runs the silence check at {@code checkAt} (null: now): the alert it raised (JSON), or null. */
+    private String checkSilence(Long checkAt) {
+        return producer.requestBodyAndHeader("direct:push-silence-check", null, "PushSilenceCheckAt", checkAt, String.class);
     }
 
     /** How a silence alert names the time of the check that raised it. */

@@ -19,15 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.push.PushJson;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -48,7 +43,6 @@ class AccessEventIdentityAcrossReplicasTest {
 
     private final AccessEventNormalizer normalizer = new AccessEventNormalizer(new PushJson(32, DataSize.ofMegabytes(16)));
     private final AccessEventStore store = new AccessEventStore(new ObjectMapper());
-    private final DefaultCamelContext camel = new DefaultCamelContext();
     private final List<DataSource> databases = new ArrayList<>();
     private String postgresSchema;
     private ExecutorService threads;
@@ -125,9 +119,7 @@ class AccessEventIdentityAcrossReplicasTest {
     }
 
     private String store(AccessEventWriter writer, Map<String, Object> event) throws Exception {
-        Exchange exchange = new DefaultExchange(camel);
-        writer.insert(store.row(new LinkedHashMap<>(event)), exchange);
-        return exchange.getMessage().getHeader(AccessEventWriter.RESULT, String.class);
+        return writer.insert(store.row(new LinkedHashMap<>(event)));
     }
 
     private static DataSource migrated(DataSource database, String schema) {
@@ -140,11 +132,8 @@ class AccessEventIdentityAcrossReplicasTest {
     }
 
     private static AccessEventWriter writer(DataSource database) {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new FileSystemResource("application.yaml"));
-        var config = yaml.getObject();
         return new AccessEventWriter(database, new DataSourceTransactionManager(database),
-                config.getProperty("push.sql.insert-event"), config.getProperty("push.sql.insert-event-images"),
+                new AccessEventStore(new ObjectMapper()),
                 64, Duration.ofSeconds(5), new SimpleMeterRegistry());
     }
 }

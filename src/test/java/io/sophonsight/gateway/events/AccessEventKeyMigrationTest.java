@@ -17,14 +17,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sophonsight.gateway.GatewayTestSupport;
 import io.sophonsight.gateway.push.PushJson;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -180,17 +175,11 @@ class AccessEventKeyMigrationTest {
     }
 
     private String store(AccessEventWriter writer, Map<String, Object> event) throws Exception {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        writer.insert(store.row(event), exchange);
-        return exchange.getMessage().getHeader(AccessEventWriter.RESULT, String.class);
+        return writer.insert(store.row(event));
     }
 
     private AccessEventWriter writer() {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new FileSystemResource("application.yaml"));
-        var config = yaml.getObject();
-        return new AccessEventWriter(database, new DataSourceTransactionManager(database),
-                config.getProperty("push.sql.insert-event"), config.getProperty("push.sql.insert-event-images"),
+        return new AccessEventWriter(database, new DataSourceTransactionManager(database), store,
                 1, Duration.ofSeconds(5), new SimpleMeterRegistry());
     }
 }

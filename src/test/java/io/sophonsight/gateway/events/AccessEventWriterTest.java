@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -23,14 +22,9 @@ import javax.sql.DataSource;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.sophonsight.gateway.testkit.TestDatabase;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.config.YamlPropertiesFactoryBean;
-import org.springframework.core.io.FileSystemResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -45,13 +39,10 @@ import static org.awaitility.Awaitility.await;
  */
 class AccessEventWriterTest {
 
-    private static final Properties CONFIG = config();
-
     private TestDatabase schema;
     private GateDataSource database;
     private SimpleMeterRegistry registry;
     private ExecutorService pushes;
-    private DefaultCamelContext camel;
 
     @BeforeEach
     void database() {
@@ -59,7 +50,6 @@ class AccessEventWriterTest {
         database = new GateDataSource(schema.dataSource());
         registry = new SimpleMeterRegistry();
         pushes = Executors.newFixedThreadPool(16);
-        camel = new DefaultCamelContext();
     }
 
     @AfterEach
@@ -181,8 +171,7 @@ class AccessEventWriterTest {
 
     private AccessEventWriter writer(int maxBatch) {
         return new AccessEventWriter(database, new DataSourceTransactionManager(database),
-                CONFIG.getProperty("push.sql.insert-event"), CONFIG.getProperty("push.sql.insert-event-images"),
-                maxBatch, Duration.ofSeconds(5), registry);
+                new AccessEventStore(new com.fasterxml.jackson.databind.ObjectMapper()), maxBatch, Duration.ofSeconds(5), registry);
     }
 
     private static void assertAllStored(CompletableFuture<String> first, List<CompletableFuture<String>> later) throws Exception {
@@ -214,11 +203,7 @@ class AccessEventWriterTest {
 
     /** One push's store step on a thread of its own; completes with the AccessEventStoreResult header. */
     private CompletableFuture<String> store(AccessEventWriter writer, Map<String, Object> row) {
-        return CompletableFuture.supplyAsync(() -> {
-            Exchange exchange = new DefaultExchange(camel);
-            writer.insert(row, exchange);
-            return exchange.getMessage().getHeader(AccessEventWriter.RESULT, String.class);
-        }, pushes);
+        return CompletableFuture.supplyAsync(() -> writer.insert(row), pushes);
     }
 
     /** The parameters {@link AccessEventStore#row} makes, with a given dedupe key. */
@@ -243,12 +228,6 @@ class AccessEventWriterTest {
 
     private int rows() {
         return new JdbcTemplate(database).queryForObject("SELECT COUNT(*) FROM access_event", Integer.class);
-    }
-
-    private static Properties config() {
-        YamlPropertiesFactoryBean yaml = new YamlPropertiesFactoryBean();
-        yaml.setResources(new FileSystemResource("application.yaml"));
-        return yaml.getObject();
     }
 
     /** A data source whose connections can be held back: a commit that asks for one then waits until {@link #open}. */

@@ -162,6 +162,35 @@ class AccessRecordPushTest extends PushTestSupport {
     }
 
     @Test
+    void theAcknowledgementIsJsonAndEchoesNothingOfTheRequest() throws Exception {
+        // Given a pass pushed with the key in its URL and a header of the caller's own
+        long passTime = nextPassTime();
+        String person = uniqueId("E-ACK");
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(gatewayUrl(ACCESS_PATH + "?key=" + pushKey.value())))
+                .header("Content-Type", "application/json")
+                .header("X-Platform-Trace", "trace-4711")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        mapper.writeValueAsBytes(platformEvent(person, "MEMBER", passTime))))
+                .build();
+
+        // When the gateway acknowledges it
+        HttpResponse<String> reply = java.net.http.HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+
+        // Then the answer is the platform's SUCCESS as JSON, and neither the key, the caller's header nor
+        // the route's own headers travel back
+        assertThat(reply.statusCode()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("{\"status\":0,\"message\":\"SUCCESS\"}");
+        assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(reply.headers().map().keySet()).noneMatch(name -> name.equalsIgnoreCase("key")
+                || name.equalsIgnoreCase("X-Platform-Trace") || name.equalsIgnoreCase("AccessEventStoreResult")
+                || name.equalsIgnoreCase("PushKind"));
+        assertThat(reply.headers().map().values().toString()).doesNotContain(pushKey.value());
+        awaitRecord(person, passTime);
+    }
+
+    @Test
     void anUnknownPersonTypeIsKeptAndRoutedToTheUnclassifiedLane() throws Exception {
         // Given a pass of a person type the gateway does not know
         long passTime = nextPassTime();

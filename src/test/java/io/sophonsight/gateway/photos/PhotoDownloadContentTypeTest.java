@@ -67,8 +67,9 @@ class PhotoDownloadContentTypeTest extends GatewayTestSupport {
         // Then the gateway answers 502 and says why, after one call (not an outage: no retry)
         assertThat(answer.statusCode()).isEqualTo(502);
         JsonNode body = mapper.readTree(answer.body());
-        assertThat(body.path("error").asText()).isEqualTo("bad answer from the platform");
-        assertThat(body.path("reason").asText()).contains("neither the JSON envelope nor an image");
+        assertThat(body.path("title").asText()).isEqualTo("Bad answer from the platform");
+        assertThat(body.path("status").asInt()).isEqualTo(502);
+        assertThat(body.path("detail").asText()).contains("neither the JSON envelope nor an image");
         assertThat(simulator.state().calls(DOWNLOAD)).isEqualTo(1);
     }
 

@@ -69,7 +69,7 @@ class PhotoDownloadTest extends GatewayTestSupport {
     }
 
     private JsonNode json(HttpResponse<byte[]> response) throws Exception {
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         return mapper.readTree(response.body());
     }
 
@@ -115,17 +115,17 @@ class PhotoDownloadTest extends GatewayTestSupport {
     }
 
     @Test
-    void unknownPhotoAnswers404WithAJsonReason() throws Exception {
+    void unknownPhotoAnswers404WithAProblemNamingThePlatformsReason() throws Exception {
         // Given a photoId the platform does not know
         // When it is requested
         HttpResponse<byte[]> response = get("0123456789abcdef.jpg");
 
-        // Then 404 with the platform's reason, and nothing is cached
+        // Then 404 as a problem with the platform's reason, and nothing is cached
         assertThat(response.statusCode()).isEqualTo(404);
         JsonNode body = json(response);
-        assertThat(body.path("error").asText()).isEqualTo("photo not found");
-        assertThat(body.path("reason").asText()).contains("photo not found: 0123456789abcdef.jpg");
-        assertThat(body.path("photoId").asText()).isEqualTo("0123456789abcdef.jpg");
+        assertThat(body.path("type").asText()).isEqualTo("urn:sophonsight-gateway:problem:not-found");
+        assertThat(body.path("status").asInt()).isEqualTo(404);
+        assertThat(body.path("detail").asText()).contains("photo not found: 0123456789abcdef.jpg");
         assertThat(DATA_DIR.resolve("photos/cache").resolve(PhotoCache.fileName("0123456789abcdef.jpg"))).doesNotExist();
     }
 
@@ -137,12 +137,11 @@ class PhotoDownloadTest extends GatewayTestSupport {
         // When it is requested
         HttpResponse<byte[]> response = get(photoId);
 
-        // Then 400 with a JSON reason that does not echo the id, and the platform is not called
+        // Then 400 with a problem whose reason does not echo the id, and the platform is not called
         assertThat(response.statusCode()).isEqualTo(400);
         JsonNode body = json(response);
-        assertThat(body.path("error").asText()).isEqualTo("invalid photoId");
-        assertThat(body.path("reason").asText()).isNotBlank();
-        assertThat(body.path("photoId").isNull()).isTrue();
+        assertThat(body.path("type").asText()).isEqualTo("urn:sophonsight-gateway:problem:invalid-input");
+        assertThat(body.path("detail").asText()).startsWith("photoId ").doesNotContain(photoId);
         assertThat(simulator.state().calls(DOWNLOAD)).isZero();
     }
 
@@ -168,11 +167,11 @@ class PhotoDownloadTest extends GatewayTestSupport {
         // When it is requested
         HttpResponse<byte[]> response = get(photoId);
 
-        // Then 503 with a JSON reason
+        // Then 503 with a problem saying to try later
         assertThat(response.statusCode()).isEqualTo(503);
         JsonNode body = json(response);
-        assertThat(body.path("error").asText()).isEqualTo("platform unavailable");
-        assertThat(body.path("photoId").asText()).isEqualTo(photoId);
+        assertThat(body.path("type").asText()).isEqualTo("urn:sophonsight-gateway:problem:platform-unavailable");
+        assertThat(body.path("detail").asText()).contains("try again later");
 
         // When the platform is back
         simulator.faults().clear();

@@ -2,9 +2,6 @@ package io.sophonsight.gateway.push;
 
 import java.util.List;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
@@ -16,45 +13,36 @@ class PushGuardTest {
 
     private final PushKey key = new PushKey("a-long-enough-test-push-key", false);
 
-    private Exchange push(String remoteAddress, String givenKey) {
-        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+    private static MockHttpServletRequest from(String remoteAddress) {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/sophonsight/access-records");
         request.setRemoteAddr(remoteAddress);
-        exchange.getMessage().setHeader(Exchange.HTTP_SERVLET_REQUEST, request);
-        if (givenKey != null) {
-            exchange.getMessage().setHeader("key", givenKey);
-        }
-        exchange.getMessage().setHeader(Exchange.HTTP_QUERY, "key=" + givenKey);
-        return exchange;
+        return request;
     }
 
     @Test
     void anAddressOutsideTheAllowlistIsRefusedWith403EvenWithTheKey() {
         PushGuard guard = new PushGuard(key, List.of("10.20.0.0/16", "192.168.1.7", "fd00::/8"));
-        assertThatThrownBy(() -> guard.check(push("10.21.0.1", key.value())))
+        assertThatThrownBy(() -> guard.admit(from("10.21.0.1"), key.value(), "/push"))
                 .isInstanceOfSatisfying(PushRejectedException.class, e -> assertThat(e.getHttpStatus()).isEqualTo(403));
-        assertThatThrownBy(() -> guard.check(push("192.168.1.8", key.value())))
+        assertThatThrownBy(() -> guard.admit(from("192.168.1.8"), key.value(), "/push"))
                 .isInstanceOfSatisfying(PushRejectedException.class, e -> assertThat(e.getHttpStatus()).isEqualTo(403));
     }
 
     @Test
-    void anAllowedAddressWithTheKeyPassesAndTheKeyIsRemovedFromTheMessage() {
+    void anAllowedAddressWithTheKeyPasses() {
         PushGuard guard = new PushGuard(key, List.of("10.20.0.0/16", "192.168.1.7", "fd00::/8"));
         for (String address : List.of("10.20.255.1", "192.168.1.7", "fd12:3456::1", "::ffff:10.20.0.9")) {
-            Exchange exchange = push(address, key.value());
-            guard.check(exchange);
-            assertThat(exchange.getMessage().getHeaders()).doesNotContainKeys("key", Exchange.HTTP_QUERY);
-            assertThat(exchange.getMessage().getHeader(PushGuard.SOURCE)).isEqualTo(address);
+            guard.admit(from(address), key.value(), "/push");
         }
     }
 
     @Test
     void withoutAnAllowlistOnlyTheKeyMatters() {
         PushGuard guard = new PushGuard(key, List.of());
-        guard.check(push("203.0.113.9", key.value()));
-        assertThatThrownBy(() -> guard.check(push("203.0.113.9", "a-long-enough-test-push-kez")))
+        guard.admit(from("203.0.113.9"), key.value(), "/push");
+        assertThatThrownBy(() -> guard.admit(from("203.0.113.9"), "a-long-enough-test-push-kez", "/push"))
                 .isInstanceOfSatisfying(PushRejectedException.class, e -> assertThat(e.getHttpStatus()).isEqualTo(401));
-        assertThatThrownBy(() -> guard.check(push("203.0.113.9", null)))
+        assertThatThrownBy(() -> guard.admit(from("203.0.113.9"), null, "/push"))
                 .isInstanceOfSatisfying(PushRejectedException.class, e -> assertThat(e.getReason()).contains("missing key"));
     }
 

@@ -83,7 +83,7 @@ class FlowDiagramTest {
             assertThat(diagram.routeTable()).as("row of " + id).contains("| `" + id + "` |");
         }
         // And the places are derived from the routes: blacklist passes reach the alerts queue through
-        // gateway-alert, the fan-out writes access_record (table name read from push.sql.insert-record),
+        // gateway-alert, the fan-out writes access_record (table name read from sql/access-event-fanout/insert-record.sql),
         // HR is read from the HR database, own-schema SQL files reach their tables, and platform calls go through
         // sophonsight-call only
         assertThat(diagram.mermaidBlock())
@@ -93,6 +93,9 @@ class FlowDiagramTest {
                         // a sql:classpath: step is drawn as the table its file's statement names
                         "r_hr_sync_save_confirmed -->|merge| t_sync_state",
                         "in_access_record_push([\"POST /sophonsight/access-records\"])");
+        // And a REST operation is drawn as what starts the route it calls
+        assertThat(diagram.mermaidBlock()).contains("in_visitor_registration_post([\"POST /api/visitors\"])",
+                "in_photo_download([\"GET /api/photos/{photoId}\"])", "in_dead_letter_replay_rest([\"POST /gateway/dead-letters/replay\"])");
         assertThat(diagram.mermaidBlock().lines().filter(line -> line.endsWith("--> sophonsight")))
                 .containsExactly("  r_sophonsight_exchange --> sophonsight");
     }
@@ -147,9 +150,10 @@ class FlowDiagramTest {
     private static Map<String, List<String>> routeIdsByFile(Path project) throws Exception {
         Map<String, List<String>> ids = new TreeMap<>();
         for (Path file : FlowFiles.routeFiles(project)) {
-            DefaultCamelContext context = FlowFiles.load(file, key -> null);
-            ids.put(file.getFileName().toString().replace(".camel.yaml", ""),
-                    context.getRouteDefinitions().stream().map(RouteDefinition::getId).toList());
+            DefaultCamelContext context = FlowFiles.load(file, FlowFiles.defaultProperties(project));
+            // a REST operation's own route is drawn as what starts the route it calls
+            ids.put(file.getFileName().toString().replace(".camel.yaml", ""), context.getRouteDefinitions().stream()
+                    .filter(route -> !route.isCreatedFromRest()).map(RouteDefinition::getId).toList());
         }
         return ids;
     }

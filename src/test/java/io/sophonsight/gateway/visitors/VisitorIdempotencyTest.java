@@ -6,9 +6,8 @@ import java.util.UUID;
 import io.sophonsight.gateway.simulator.SimulatorFaults;
 import io.sophonsight.gateway.simulator.SimulatorState;
 import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,9 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timeout gets back, and what it must not do with a key.
  */
 class VisitorIdempotencyTest extends VisitorTestSupport {
-
-    @Autowired
-    private VisitorApiResponses visitorApi;
 
     @Test
     void repeatedRequestWithTheSameKeyAnswersTheFirstRegistrationAndAddsNoSecondVisitor() {
@@ -78,7 +74,9 @@ class VisitorIdempotencyTest extends VisitorTestSupport {
 
         // Then 422 with the reason, and the second visitor is not registered
         assertThat(reused.status()).isEqualTo(422);
-        assertThat((String) reused.body().get("error")).contains("already used for a different visitor");
+        assertThat(reused.body()).containsEntry("type", "urn:sophonsight-gateway:problem:idempotency-conflict")
+                .containsEntry("status", 422);
+        assertThat((String) reused.body().get("detail")).contains("already used for a different visitor");
         assertThat(simulator.state().visitors()).extracting(SimulatorState.Visitor::name).containsExactly("First Person");
     }
 
@@ -92,17 +90,28 @@ class VisitorIdempotencyTest extends VisitorTestSupport {
     }
 
     @Test
-    void secondRequestWithTheKeyWhileTheFirstIsBeingStoredGets409() {
-        // Given two requests with one key at the same moment: the unique key refuses the second insert
-        Exchange loser = new DefaultExchange(camelContext);
-        loser.setProperty(Exchange.EXCEPTION_CAUGHT, new DuplicateKeyException("visitor_registration_idempotency_key_uq"));
+    void secondRequestWithTheKeyWhileTheFirstIsBeingStoredGets409() throws Exception {
+        // Given a REST step (with the API's error configuration) whose insert the unique key refuses, as it
+        // refuses the second of two requests with one key at the same moment
+        String uri = "direct:idempotency-race-" + UUID.randomUUID();
+        camelContext.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeConfigurationId("rest-api")
+                        .throwException(new DuplicateKeyException("visitor_registration_idempotency_key_uq"));
+            }
+        });
 
-        // When the visitor API's error step answers it
-        Map<String, Object> body = visitorApi.idempotencyConflict(loser);
+        // When a request runs into it
+        Exchange loser = producer.request(uri, exchange -> exchange.getMessage().setHeader("Idempotency-Key", "k"));
 
-        // Then 409: the client retries later and then gets the first request's registration
+        // Then 409 as a problem: the client retries later and then gets the first request's registration
+        assertThat(loser.getException()).isNull();
         assertThat(loser.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE)).isEqualTo(409);
-        assertThat((String) body.get("error")).contains("being processed");
+        assertThat(loser.getMessage().getHeader(Exchange.CONTENT_TYPE)).isEqualTo("application/problem+json");
+        Map<String, Object> body = mapper.readValue(loser.getMessage().getBody(String.class), MAP);
+        assertThat(body).containsEntry("status", 409).containsEntry("title", "Idempotency-Key conflict");
+        assertThat((String) body.get("detail")).contains("being processed");
     }
 
     @Test

@@ -199,7 +199,8 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
 
         // Then the gateway answers 400 with the reason for that field
         assertThat(answer.status()).isEqualTo(400);
-        assertThat(answer.body()).containsEntry("error", "invalid visitor registration");
+        assertThat(answer.body()).containsEntry("type", "urn:sophonsight-gateway:problem:invalid-input")
+                .containsEntry("status", 400).containsEntry("detail", "invalid visitor registration");
         @SuppressWarnings("unchecked")
         Map<String, String> reasons = (Map<String, String>) answer.body().get("fields");
         assertThat(reasons).containsKey(field);
@@ -481,6 +482,29 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
         assertThat(simulator.state().calls(VISITOR_ADD)).isZero();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM dead_letter WHERE flow = 'visitor-register' AND payload_ref = ?",
                 Integer.class, id)).isEqualTo(1);
+    }
+
+    @Test
+    void kioskApiKeyCannotResolveAnUncertainRegistration() {
+        // Given a registration whose visitor/add answer was lost (UNCERTAIN)
+        simulator.faults().add(new SimulatorFaults.Fault(SimulatorFaults.Mode.APPLY_THEN_DROP, VISITOR_ADD, 0, 1, 0, 0,
+                null, 0, null, null));
+        String id = (String) postJson(visitor("Kiosk Verdict", image("png", 23))).body().get("id");
+        assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
+
+        // When a caller holding only the API key (a reception kiosk) declares it registered, or asks to send it again
+        Answer registered = resolveWithApiKey(id, true);
+        Answer resend = resolveWithApiKey(id, false);
+
+        // Then both are refused with 403 naming the admin key (gateway.api.admin-paths), before the route runs
+        assertThat(registered.status()).isEqualTo(403);
+        assertThat(resend.status()).isEqualTo(403);
+        assertThat(registered.body()).containsEntry("type", "urn:sophonsight-gateway:problem:forbidden");
+        assertThat((String) registered.body().get("detail")).contains("needs the admin key");
+
+        // And nothing changed: still UNCERTAIN, visitor/add sent once
+        assertThat(get(id).body()).containsEntry("status", "UNCERTAIN");
+        assertThat(simulator.state().calls(VISITOR_ADD)).isEqualTo(1);
     }
 
     @Test

@@ -27,6 +27,31 @@ class VisitorRegistrationLifecycleTest {
     }
 
     @Test
+    void retryPlanWaitsTheDelayButNeverPastTheDeadlineAndGivesUpAtIt() {
+        // Given the clock at 2026-05-01T00:00Z and a registration after its 3rd attempt (next delay: 4 minutes)
+        // When the deadline is an hour away, Then the next attempt is in 4 minutes
+        VisitorRegistrationLifecycle.RetryPlan later = lifecycle.retryPlan(3, "2026-05-01T01:00:00Z");
+        assertThat(later.deadlinePassed()).isFalse();
+        assertThat(later.nextAttemptAt().toInstant()).isEqualTo(Instant.parse("2026-05-01T00:04:00Z"));
+        // When the deadline is in one minute, Then the next attempt is at the deadline, not after it
+        VisitorRegistrationLifecycle.RetryPlan capped = lifecycle.retryPlan(3, "2026-05-01T00:01:00Z");
+        assertThat(capped.deadlinePassed()).isFalse();
+        assertThat(capped.nextAttemptAt().toInstant()).isEqualTo(Instant.parse("2026-05-01T00:01:00Z"));
+        // When the deadline is now, Then the plan says give up
+        assertThat(lifecycle.retryPlan(3, "2026-05-01T00:00:00Z").deadlinePassed()).isTrue();
+    }
+
+    @Test
+    void outcomeTextsAreCutToTheirColumns() {
+        // Given a platform refusal whose message is far longer than the 2000-character columns
+        String huge = "x".repeat(5000);
+        // When it becomes an outcome, Then reason and message fit their columns and say they were cut
+        VisitorRegistrationLifecycle.Outcome outcome = lifecycle.waiting(2, huge, lifecycle.now());
+        assertThat(outcome.status()).isEqualTo(VisitorRegistrationLifecycle.PENDING);
+        assertThat(outcome.reason()).hasSize(2000).endsWith("…");
+    }
+
+    @Test
     void visitTimesAcceptEpochMillisAndIsoWithZoneOnly() {
         Instant expected = Instant.parse("2026-05-01T01:00:00Z");
         assertThat(VisitorTimes.parse(expected.toEpochMilli())).isEqualTo(expected);

@@ -32,7 +32,7 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
     static final String VISITOR_ADD = "/openapi/v1/visitor/add";
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
+    static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
 
     @Autowired
     protected JdbcTemplate jdbc;
@@ -138,12 +138,19 @@ abstract class VisitorTestSupport extends GatewayTestSupport {
         return resolve(id, String.valueOf(onPlatform));
     }
 
+    /** Resolutions are an operator's (admin key, gateway.api.admin-paths). */
     Answer resolve(String id, String onPlatform) {
+        return send(adminRequest("/api/visitors/" + id + "/resolution?onPlatform=" + onPlatform)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    /** The same resolution with the API key only, as a reception kiosk would send it. */
+    Answer resolveWithApiKey(String id, boolean onPlatform) {
         return send(apiRequest("/api/visitors/" + id + "/resolution?onPlatform=" + onPlatform)
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
-    /** The same resolution without the API key, as an unauthenticated caller would send it. */
+    /** The same resolution without any key, as an unauthenticated caller would send it. */
     Answer resolveWithoutKey(String id, boolean onPlatform) {
         return send(HttpRequest.newBuilder(URI.create(gatewayUrl("/api/visitors/" + id + "/resolution?onPlatform=" + onPlatform)))
                 .POST(HttpRequest.BodyPublishers.noBody()));
