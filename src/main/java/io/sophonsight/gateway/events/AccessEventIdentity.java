@@ -43,13 +43,24 @@ final class AccessEventIdentity {
             "SELECT stripe FROM access_identity_lock WHERE stripe IN (:stripes) ORDER BY stripe FOR UPDATE";
     private static final String BY_PUSH_KEY = "SELECT id FROM access_event WHERE push_key = :pushKey";
     private static final String BY_QUERY_KEY = "SELECT id FROM access_event WHERE query_key = :queryKey";
-    /** A record stored by query before record ids were kept (Flyway V66): same person or face, same millisecond. */
-    private static final String LEGACY_QUERY_ROW = "SELECT id FROM access_event WHERE query_key IS NOT NULL "
-            + "AND record_id IS NULL AND source_form = 'query' AND pass_time = :passTime AND %s";
-    private static final String CANDIDATES = "SELECT id, pass_time, box_id, camera_id, camera_name FROM access_event "
-            + "WHERE %s IS NULL AND pass_time BETWEEN :from AND :to AND %s";
-    private static final String BY_PERSON = "(person_id IN (:ids) OR platform_person_id IN (:ids))";
-    private static final String BY_FACE = "(photo_id IN (:ids) OR cross_face_id IN (:ids))";
+    /**
+     * A record stored by query before record ids were kept (Flyway V66): same person or face, same millisecond.
+     * One SELECT per id column, joined by UNION, and the key conditions checked in Java: written as one
+     * {@code (a IN (..) OR b IN (..))} with {@code query_key IS NOT NULL}, H2 scanned the whole table for every query
+     * record (EXPLAIN ANALYZE: scanCount = rows); per column it reads the few rows of that id's index.
+     */
+    private static final String LEGACY_QUERY_ROWS = "SELECT id, query_key, record_id, source_form FROM access_event "
+            + "WHERE pass_time = :passTime AND %s IN (:ids)";
+    /**
+     * The other source's rows of a pass: per id column, within the tolerance; {@code own_key} (this source's key
+     * column) is checked in Java. With {@code push_key IS NULL} / {@code query_key IS NULL} in the WHERE clause H2
+     * chose that key's unique index and scanned every row the other source alone had stored (scanCount = rows per
+     * event); by the (id, pass_time) indexes it reads only the person's or face's passes of the window.
+     */
+    private static final String CANDIDATES = "SELECT id, pass_time, box_id, camera_id, camera_name, %s AS own_key "
+            + "FROM access_event WHERE pass_time BETWEEN :from AND :to AND %s IN (:ids)";
+    private static final String[] BY_PERSON = {"person_id", "platform_person_id"};
+    private static final String[] BY_FACE = {"photo_id", "cross_face_id"};
     private static final String MERGE_PUSH = "UPDATE access_event SET push_key = :pushKey, box_id = COALESCE(box_id, :boxId), "
             + "camera_id = COALESCE(camera_id, :cameraId) WHERE id = :id AND push_key IS NULL";
     private static final String MERGE_QUERY = "UPDATE access_event SET query_key = :queryKey, record_id = :recordId, "
@@ -95,13 +106,13 @@ final class AccessEventIdentity {
         List<String> personIds = ids(row, AccessEventStore.PERSON_IDS);
         List<String> faceIds = ids(row, AccessEventStore.FACE_IDS);
         List<String> ids = personIds.isEmpty() ? faceIds : personIds;
-        String idCondition = personIds.isEmpty() ? BY_FACE : BY_PERSON;
+        String[] idColumns = personIds.isEmpty() ? BY_FACE : BY_PERSON;
         if (!ids.isEmpty()) {
             params.addValue("ids", ids);
-            if (fromQuery && row.get("recordId") != null && adoptLegacyRow(params, idCondition)) {
+            if (fromQuery && row.get("recordId") != null && adoptLegacyRow(params, idColumns)) {
                 return DUPLICATE;
             }
-            Long match = match(row, params, fromQuery, idCondition);
+            Long match = match(row, params, fromQuery, idColumns);
             if (match != null) {
                 params.addValue("id", match);
                 jdbc.update(fromQuery ? MERGE_QUERY : MERGE_PUSH, params);
@@ -118,26 +129,41 @@ final class AccessEventIdentity {
     }
 
     /** A row the query stored before record ids were kept is this record: it takes the record's key and id. */
-    private boolean adoptLegacyRow(MapSqlParameterSource params, String idCondition) {
-        List<Long> legacy = jdbc.queryForList(String.format(LEGACY_QUERY_ROW, idCondition), params, Long.class);
-        if (legacy.isEmpty()) {
+    private boolean adoptLegacyRow(MapSqlParameterSource params, String[] idColumns) {
+        Long legacy = null;
+        for (Map<String, Object> candidate : jdbc.queryForList(union(LEGACY_QUERY_ROWS, idColumns), params)) {
+            long id = ((Number) candidate.get("id")).longValue();
+            if (candidate.get("query_key") != null && candidate.get("record_id") == null
+                    && "query".equals(candidate.get("source_form")) && (legacy == null || id < legacy)) {
+                legacy = id;
+            }
+        }
+        if (legacy == null) {
             return false;
         }
-        params.addValue("id", legacy.get(0));
+        params.addValue("id", legacy);
         jdbc.update(ADOPT_LEGACY, params);
         return true;
     }
 
+    /** {@code template} once per id column ({@code %s}: the column), joined by UNION. */
+    private static String union(String template, String[] idColumns) {
+        return String.format(template, idColumns[0]) + " UNION " + String.format(template, idColumns[1]);
+    }
+
     /** The id of the other source's row of the same pass, the nearest in time; null when there is none. */
-    private Long match(Map<String, Object> row, MapSqlParameterSource params, boolean fromQuery, String idCondition) {
+    private Long match(Map<String, Object> row, MapSqlParameterSource params, boolean fromQuery, String[] idColumns) {
         long passTime = ((Number) row.get(AccessEventStore.PASS_MILLIS)).longValue();
         params.addValue("from", new Timestamp(passTime - toleranceMillis));
         params.addValue("to", new Timestamp(passTime + toleranceMillis));
         List<Map<String, Object>> candidates = jdbc.queryForList(
-                String.format(CANDIDATES, fromQuery ? "query_key" : "push_key", idCondition), params);
+                union(String.format(CANDIDATES, fromQuery ? "query_key" : "push_key", "%s"), idColumns), params);
         Long best = null;
         long bestDistance = Long.MAX_VALUE;
         for (Map<String, Object> candidate : candidates) {
+            if (candidate.get("own_key") != null) {
+                continue; // already holds this source's key: another pass, or this one stored by this source
+            }
             long distance = Math.abs(millis(candidate.get("pass_time")) - passTime);
             long id = ((Number) candidate.get("id")).longValue();
             if (distance > bestDistance || distance == bestDistance && best != null && best < id) {

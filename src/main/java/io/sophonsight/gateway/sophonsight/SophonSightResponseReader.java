@@ -2,10 +2,10 @@ package io.sophonsight.gateway.sophonsight;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import io.sophonsight.gateway.common.ImageType;
 import io.sophonsight.gateway.common.FailureReason;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
 
@@ -54,23 +54,43 @@ public class SophonSightResponseReader {
             throw new SophonSightUnavailableException(path, status,
                     "answer is not the platform's JSON envelope (" + type + "): " + excerpt(bytes), null);
         }
-        JsonNode envelope;
+        Object envelope;
         try {
-            envelope = mapper.readTree(bytes);
+            // plain values in one pass (no tree, no second copy of data): the answer is read once per call
+            envelope = mapper.readValue(bytes, Object.class);
         } catch (IOException e) {
             throw new SophonSightUnavailableException(path, status, "malformed JSON answer: " + excerpt(bytes), e);
         }
-        JsonNode envelopeStatus = envelope.path("status");
-        if (!envelope.isObject() || envelopeStatus.isMissingNode()
-                || !envelopeStatus.canConvertToInt() && !envelopeStatus.asText().matches("-?\\d+")) {
+        Integer code = envelope instanceof Map<?, ?> fields ? statusCode(fields.get("status")) : null;
+        if (code == null) {
             throw new SophonSightUnavailableException(path, status, "answer has no envelope status: " + excerpt(bytes), null);
         }
-        int code = envelopeStatus.isNumber() ? envelopeStatus.asInt() : Integer.parseInt(envelopeStatus.asText());
+        Map<?, ?> fields = (Map<?, ?>) envelope;
         if (code != 0) {
-            throw new SophonSightBusinessException(path, code, envelope.path("message").asText(""));
+            Object message = fields.get("message");
+            throw new SophonSightBusinessException(path, code, message == null ? "" : String.valueOf(message));
         }
-        JsonNode data = envelope.get("data");
-        return data == null || data.isNull() ? null : mapper.treeToValue(data, Object.class);
+        return fields.get("data");
+    }
+
+    /** The envelope's status as a number (the platform sends 0 or "0"); null when it is missing or not a whole number. */
+    private static Integer statusCode(Object status) {
+        if (status instanceof Integer || status instanceof Long || status instanceof Short || status instanceof java.math.BigInteger) {
+            long value = ((Number) status).longValue();
+            return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? (int) value : null;
+        }
+        if (status instanceof Number number) { // 0.0: a whole number written as a decimal
+            double value = number.doubleValue();
+            return value == Math.rint(value) && Math.abs(value) <= Integer.MAX_VALUE ? (int) value : null;
+        }
+        if (status instanceof String text && text.matches("-?\\d+")) {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** A transport failure before any answer ({@code cause}: connection refused, timeout...) as the typed failure. */

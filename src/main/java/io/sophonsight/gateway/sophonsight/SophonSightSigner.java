@@ -36,6 +36,8 @@ public class SophonSightSigner {
     private final ObjectMapper mapper;
     private final Supplier<String> baseUrl;
     private final Clock clock;
+    /** The base URL's path (empty for none), read on first use like the base URL itself. */
+    private volatile String pathPrefix;
 
     /** The base URL is read on first use: with the simulator on port 0 it is known only once it has bound. */
     @Autowired
@@ -111,8 +113,13 @@ public class SophonSightSigner {
      * {@code /openapi/...} to {@code /prefix/openapi/...}, and the token must cover that full path.
      */
     public String signedPath(String apiPath) {
-        String prefix = java.net.URI.create(baseUrl.get()).getRawPath();
-        return prefix == null || prefix.isEmpty() || "/".equals(prefix) ? apiPath : prefix + apiPath;
+        String prefix = pathPrefix;
+        if (prefix == null) { // parsed once: a URI parse per call showed in the HR sync's profile
+            String raw = java.net.URI.create(baseUrl.get()).getRawPath();
+            prefix = raw == null || "/".equals(raw) ? "" : raw;
+            pathPrefix = prefix;
+        }
+        return prefix.isEmpty() ? apiPath : prefix + apiPath;
     }
 
     @SuppressWarnings("unchecked")

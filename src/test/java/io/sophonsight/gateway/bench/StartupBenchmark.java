@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -38,12 +39,16 @@ import static org.awaitility.Awaitility.await;
 class StartupBenchmark {
 
     private static final int RUNS = Integer.getInteger("bench.startup.runs", 3);
+    /** Extra JVM options of the measured starts ({@code -Dbench.startup.jvm-options="-XX:+UseSerialGC ..."}), to compare settings. */
+    private static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.startup.jvm-options", "").trim().split("\\s+"))
+            .stream().filter(o -> !o.isEmpty()).toList();
     private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("bench.startup.settle-seconds", 10));
     private static final Pattern HEAP_USED = Pattern.compile(
             "(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*}\\s+([0-9.eE+-]+)");
     private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+)\\s+kB");
 
-    record Start(double seconds, double rssMb, double heapMb) {
+    /** {@code cpuSeconds}: the process's user + system CPU from its start to the first ready answer ({@code jitSeconds} of it in the JIT). */
+    record Start(double seconds, double rssMb, double heapMb, double cpuSeconds, double jitSeconds) {
     }
 
     @Test
@@ -53,9 +58,15 @@ class StartupBenchmark {
             starts.add(startOnce("bench-startup-" + i));
         }
         assertThat(starts).hasSize(RUNS).allMatch(s -> s.seconds() > 0 && s.rssMb() > 0 && s.heapMb() > 0);
+        String jvmOptions = JVM_OPTIONS.isEmpty() ? "" : " " + String.join(" ", JVM_OPTIONS);
 
         BenchMetrics.record("startup.seconds", "Start-up: process start to readiness 200",
-                average(starts, Start::seconds), "s", spread(starts, Start::seconds, "%.1f") + "embedded defaults, -Xmx512m");
+                average(starts, Start::seconds), "s", spread(starts, Start::seconds, "%.1f") + "embedded defaults, -Xmx512m"
+                        + jvmOptions);
+        // CPU to readiness moves far less with other load on the machine than the wall time above
+        BenchMetrics.record("startup.cpu", "Start-up: CPU time to readiness (user + system)",
+                average(starts, Start::cpuSeconds), "s", spread(starts, Start::cpuSeconds, "%.1f") + String.format(Locale.ROOT,
+                        "of which JIT compiler threads %.1f s", average(starts, Start::jitSeconds)));
         BenchMetrics.record("idle.rss", "Idle memory: resident set size",
                 average(starts, Start::rssMb), "MB", spread(starts, Start::rssMb, "%.0f") + "VmRSS after the first HR sync + "
                         + SETTLE.toSeconds() + " s idle");
@@ -65,19 +76,22 @@ class StartupBenchmark {
 
     private Start startOnce(String name) throws Exception {
         GatewayProcess gateway = GatewayProcess.gateway(name);
+        JVM_OPTIONS.forEach(gateway::jvmOption);
         try {
             // Given the packaged jar on its embedded defaults
             gateway.start();
             // When it starts, then it becomes ready
-            Duration startup = gateway.awaitReady(Duration.ofSeconds(180));
+            Duration startup = gateway.awaitReady(Duration.ofSeconds(600));
+            Map<String, Double> cpu = ThreadGroupCpu.start(gateway.pid()).sinceStart();
             // And once the first HR sync has finished and nothing has been asked of it for a while, it is idle
             await(name + " first HR sync").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
                     .until(() -> gateway.get("/api/hr-sync/status").body().contains("COMPLETED"));
             await(name + " idle").pollDelay(SETTLE).atMost(SETTLE.plusSeconds(5)).until(gateway::isAlive);
             double rss = rssMb(gateway.pid());
             double heap = heapMb(gateway.management("/actuator/prometheus").body());
-            System.out.printf(Locale.ROOT, "%s: ready in %d ms, RSS %.0f MB, heap %.0f MB%n", name, startup.toMillis(), rss, heap);
-            return new Start(startup.toMillis() / 1000.0, rss, heap);
+            System.out.printf(Locale.ROOT, "%s: ready in %d ms, CPU to ready %.1f s (JIT %.1f s), RSS %.0f MB, heap %.0f MB%n", name,
+                    startup.toMillis(), cpu.get("total"), cpu.get(ThreadGroupCpu.JIT), rss, heap);
+            return new Start(startup.toMillis() / 1000.0, rss, heap, cpu.get("total"), cpu.get(ThreadGroupCpu.JIT));
         } finally {
             gateway.stop();
             deleteRecursively(gateway.dataDir());

@@ -137,7 +137,7 @@ public final class GatewayProcess implements AutoCloseable {
     public TestDatabase readableWhileRunning() {
         if (!database.isPostgres()) {
             // the default URL's RETENTION_TIME too, so the test runs the engine settings the gateway ships with
-            database(TestDatabase.h2File(dataDir.resolve("db/gateway"), "RETENTION_TIME=5000;AUTO_SERVER=TRUE"));
+            database(TestDatabase.h2File(dataDir.resolve("db/gateway"), "RETENTION_TIME=5000;QUERY_CACHE_SIZE=64;AUTO_SERVER=TRUE"));
         }
         return database;
     }
