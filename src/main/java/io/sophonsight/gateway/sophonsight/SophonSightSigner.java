@@ -7,9 +7,6 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
-import org.apache.camel.component.http.HttpMethods;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -86,26 +83,31 @@ public class SophonSightSigner {
         }
     }
 
-    /** Camel step: reads the path header and the business fields body, leaves an HTTP-ready message. */
-    public void prepare(Exchange exchange) throws Exception {
-        Message in = exchange.getMessage();
-        String path = in.getHeader(PATH_HEADER, String.class);
+    /**
+     * What one HTTP request to the platform needs, computed from the API path and the business fields: the route
+     * ({@code sophonsight-exchange}) copies each field into the header the HTTP step reads.
+     *
+     * @param uri         the full URL: base URL + API path
+     * @param signedPath  the path the token covers (the base URL's path prefix + the API path)
+     * @param query       {@code token=<32 hex>}
+     * @param maskedToken the token as it may appear in a log line
+     * @param body        the exact JSON bytes the token was computed over
+     */
+    public record HttpRequest(String uri, String signedPath, String query, String maskedToken, byte[] body) { }
+
+    /**
+     * The signed request for {@code path} ({@code /openapi/...}) with {@code businessFields} (a map, or JSON text
+     * of an object, or null): {@code appkey} and {@code time} added, the token computed over the exact bytes.
+     */
+    public HttpRequest request(String path, Object businessFields) throws Exception {
         if (path == null || !path.startsWith("/openapi/")) {
             throw new IllegalArgumentException("Header " + PATH_HEADER + " must hold an open API path such as "
                     + "/openapi/v1/syncuser/addOrEdit, was: " + path);
         }
         // the token covers the URI after the host (docs/sophonsight-openapi.md §1): behind a reverse proxy that is the base URL's path + the API path
-        SignedRequest signed = sign(signedPath(path), businessFields(in.getBody()));
-        in.removeHeaders("CamelHttp*");
-        // the enum the HTTP producer asks for: a "POST" string cost a type-converter lookup (~10 % of an HR
-        // sync's CPU per call in a JFR profile)
-        in.setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
-        in.setHeader(Exchange.HTTP_URI, baseUrl.get() + path);
-        in.setHeader(SIGNED_PATH_HEADER, signed.path());
-        in.setHeader(Exchange.HTTP_QUERY, "token=" + signed.token());
-        in.setHeader(Exchange.CONTENT_TYPE, "application/json;charset=UTF-8");
-        in.setHeader(MASKED_TOKEN_HEADER, SophonSightToken.mask(signed.token()));
-        in.setBody(signed.body());
+        SignedRequest signed = sign(signedPath(path), businessFields(businessFields));
+        return new HttpRequest(baseUrl.get() + path, signed.path(), "token=" + signed.token(),
+                SophonSightToken.mask(signed.token()), signed.body());
     }
 
     /**

@@ -78,8 +78,8 @@ public final class FlowValidator {
      * and returns its result, so the route shows every header it sets and every decision it makes.
      */
     static final Map<String, String> EXCHANGE_METHODS_ALLOWED = Map.ofEntries(
-            Map.entry("sophonSightSigner.prepare", "being removed by issue 17"),
-            Map.entry("visitorRequestReader.fromHttp", "being removed by issue 17"));
+            Map.entry("visitorRequestReader.fromHttp", "reads the multipart parts and the caller's address from the servlet"
+                    + " request, which only the Exchange carries; it sets no header (the caller's address goes to one property, VisitorCaller)"));
 
     private static final Pattern BEAN_IN_SIMPLE =
             Pattern.compile("\\$\\{bean:([A-Za-z_][\\w-]*)(?:\\.|::|\\?method=)([A-Za-z_]\\w*)");

@@ -238,7 +238,7 @@ class SophonSightCallStepTest extends GatewayTestSupport {
         }
         String deadUrl = "http://localhost:" + deadPort;
         AdviceWith.adviceWith(camelContext, "sophonsight-exchange", advice ->
-                advice.weaveByType(org.apache.camel.model.BeanDefinition.class).selectFirst().after()
+                advice.weaveById("sophonsight-http-uri").after()
                         .setHeader(Exchange.HTTP_URI, org.apache.camel.builder.Builder.simple(deadUrl + "${header.SophonSightPath}")));
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
