@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.sophonsight.gateway.api.ProblemAnswers;
 import io.sophonsight.gateway.common.FailureReason;
 import io.sophonsight.gateway.cluster.ClusterRunLock;
 import io.sophonsight.gateway.sophonsight.SophonSightCallException;
@@ -260,8 +261,7 @@ public class HrSyncRuns {
 
     /** Why {@code POST /api/hr-sync/run} could not start a run (its 409 answer): where the run going now runs. */
     public Map<String, Object> busy() {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("error", busyReason());
+        Map<String, Object> answer = ProblemAnswers.of("run-going", 409, "HR sync run already going", busyReason());
         HrSyncRun running = active.get();
         if (running != null) {
             answer.put("running", running.summary());

@@ -67,33 +67,26 @@ public class VisitorApiResponses {
         return basePath + "/" + id;
     }
 
-    /** Answer body for an unknown registration id (404). */
+    /** Problem answer for an unknown registration id (404). */
     public Map<String, Object> notFound(String id) {
-        return error("no visitor registration with id " + id);
+        return ProblemAnswers.of("not-found", 404, "Not found", "no visitor registration with id " + id);
     }
 
     /**
-     * Answer of a resolution that changed nothing ({@code row}: the registration, null when unknown): {@code httpStatus}
-     * 404 unknown id, 409 not UNCERTAIN (resolved already, or never uncertain), with the reason.
+     * Problem answer of a resolution that changed nothing ({@code row}: the registration, null when unknown): 404
+     * unknown id, 409 not UNCERTAIN (resolved already, or never uncertain), with the registration as it stands.
      */
     public Map<String, Object> resolutionRefused(Map<String, Object> row, String id) {
         if (row == null) {
-            Map<String, Object> body = notFound(id);
-            body.put("httpStatus", 404);
-            return body;
+            return notFound(id);
         }
-        Map<String, Object> body = error("visitor registration " + id + " is " + row.get("status")
-                + ", not UNCERTAIN: only a registration whose visitor/add answer was lost is resolved by an operator");
-        body.put("httpStatus", 409);
+        Map<String, Object> body = ProblemAnswers.of("not-uncertain", 409, "Not uncertain", "visitor registration " + id
+                + " is " + row.get("status") + ", not UNCERTAIN: only a registration whose visitor/add answer was lost"
+                + " is resolved by an operator");
         body.put("registration", registration(row));
         return body;
     }
 
-    private static Map<String, Object> error(String message) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", message);
-        return body;
-    }
 
     private static boolean isPending(Map<String, Object> row) {
         return VisitorRegistrationLifecycle.PENDING.equals(row.get("status"));

@@ -44,7 +44,8 @@ class HrSyncAdminApiTest extends HrSyncTestSupport {
     void unknownModeIsRefusedWithAReason() throws Exception {
         HttpResponse<String> refused = send("POST", "/api/hr-sync/run?mode=everything");
         assertThat(refused.statusCode()).isEqualTo(400);
-        assertThat(refused.body()).contains("mode must be FULL or INCREMENTAL");
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(refused.body()).contains("\"status\":400").contains("mode must be FULL or INCREMENTAL");
     }
 
     @Test

@@ -347,7 +347,8 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
         assertThat(simulator.state().visitors()).hasSize(1);
         Answer again = resolve(id, false);
         assertThat(again.status()).isEqualTo(409);
-        assertThat((String) again.body().get("error")).contains("REGISTERED");
+        assertThat(again.body()).containsEntry("title", "Not uncertain").containsEntry("status", 409);
+        assertThat((String) again.body().get("detail")).contains("REGISTERED");
         assertThat(simulator.state().visitors()).hasSize(1);
     }
 
@@ -511,6 +512,7 @@ class VisitorRegistrationApiTest extends VisitorTestSupport {
     void unknownRegistrationIdIs404() {
         Answer answer = get("00000000-0000-0000-0000-000000000000");
         assertThat(answer.status()).isEqualTo(404);
-        assertThat((String) answer.body().get("error")).contains("no visitor registration");
+        assertThat(answer.body()).containsEntry("type", "urn:sophonsight-gateway:problem:not-found").containsEntry("status", 404);
+        assertThat((String) answer.body().get("detail")).contains("no visitor registration");
     }
 }
