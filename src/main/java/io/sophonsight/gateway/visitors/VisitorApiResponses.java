@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.sophonsight.gateway.api.ProblemAnswers;
 import org.springframework.stereotype.Component;
 
 /**
