@@ -150,11 +150,14 @@ part hr-reconcile -Dbench=true -Dtest='HrSyncBenchmark#noChange*' -Dbench.reconc
 # the streaming HR sync in a 256 MB heap: 100,000 (10,000) people with 100 KB photo files
 part hr-stream -Dbench=true -Dtest=HrSyncMemoryBenchmark -Dbench.stream-people="$stream" -Dbench.jvm.args="-Xmx256m" \
     -Dhr.sync.progress-interval=30s
-# the image's JVM options (k8s/Dockerfile JAVA_TOOL_OPTIONS; GatewayProcess's -Xmx512m stands in for MaxRAMPercentage of a
-# 1 GiB pod), so the idle RSS is the production one; idle = 45 s (quick: 35 s) after the first HR sync, past the 30 s periodic GC
+# as the image starts (k8s/Dockerfile): its layout (extracted jar, JarLauncher, the CDS archive of a training run) and JVM
+# options (JAVA_TOOL_OPTIONS; GatewayProcess's -Xmx512m stands in for MaxRAMPercentage of a 1 GiB pod), so the start-up
+# and idle RSS are the production ones; idle = 45 s (quick: 35 s) after the first HR sync, past the 30 s periodic GC
 image_jvm_options=$(sed -n 's/^ENV JAVA_TOOL_OPTIONS="\(.*\)"$/\1/p' k8s/Dockerfile)
+# and the image's other environment that shapes memory (MALLOC_ARENA_MAX), as KEY=VALUE words
+image_env=$(sed -n 's/^ENV \(MALLOC_[A-Z_]*=[^ ]*\)$/\1/p' k8s/Dockerfile | tr '\n' ' ')
 part startup -Dbench=true -Dtest=StartupBenchmark -Dbench.startup.runs="$starts" -Dbench.startup.settle-seconds="$idle_settle" \
-    -Dbench.startup.jvm-options="$image_jvm_options"
+    -Dbench.startup.jvm-options="$image_jvm_options" -Dbench.startup.env="$image_env" -Dbench.startup.image-layout=true
 part db-file -Dbench=true -Dtest=DatabaseFileGrowthBenchmark -Dbench.db.minutes="$db_minutes"
 [[ -f $out/db-file-growth.md ]] && cat "$out/db-file-growth.md" && cp "$out/db-file-growth.md" bench/results/db-file-growth.md
 

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.sophonsight.gateway.testkit.GatewayProcess;
@@ -42,6 +43,15 @@ class StartupBenchmark {
     /** Extra JVM options of the measured starts ({@code -Dbench.startup.jvm-options="-XX:+UseSerialGC ..."}), to compare settings. */
     private static final List<String> JVM_OPTIONS = List.of(System.getProperty("bench.startup.jvm-options", "").trim().split("\\s+"))
             .stream().filter(o -> !o.isEmpty()).toList();
+    /** Extra environment of the measured starts ({@code -Dbench.startup.env="MALLOC_ARENA_MAX=2 ..."}): the image's memory settings. */
+    private static final Map<String, String> ENVIRONMENT = environment(System.getProperty("bench.startup.env", ""));
+    /**
+     * {@code -Dbench.startup.image-layout=true}: start as the image does (k8s/Dockerfile) - the jar extracted into its
+     * layers, Spring Boot's launcher, and the class-data-sharing archive of a training run
+     * ({@code -XX:ArchiveClassesAtExit}, {@code -Dspring.context.exit=onRefresh}) mapped by every start.
+     */
+    private static final boolean IMAGE_LAYOUT = Boolean.getBoolean("bench.startup.image-layout");
+    private static final Path IMAGE_APP = Path.of("target", "bench", "startup-image", "app").toAbsolutePath();
     private static final Duration SETTLE = Duration.ofSeconds(Long.getLong("bench.startup.settle-seconds", 10));
     private static final Pattern HEAP_USED = Pattern.compile(
             "(?m)^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*}\\s+([0-9.eE+-]+)");
@@ -53,12 +63,17 @@ class StartupBenchmark {
 
     @Test
     void startUpTimeAndIdleMemoryOnTheEmbeddedDefaults() throws Exception {
+        if (IMAGE_LAYOUT) {
+            prepareImageLayout();
+        }
         List<Start> starts = new ArrayList<>();
         for (int i = 1; i <= RUNS; i++) {
             starts.add(startOnce("bench-startup-" + i));
         }
         assertThat(starts).hasSize(RUNS).allMatch(s -> s.seconds() > 0 && s.rssMb() > 0 && s.heapMb() > 0);
-        String jvmOptions = JVM_OPTIONS.isEmpty() ? "" : " " + String.join(" ", JVM_OPTIONS);
+        String jvmOptions = (IMAGE_LAYOUT ? ", the image's layout (extracted jar, JarLauncher, CDS archive of a training run)" : "")
+                + (JVM_OPTIONS.isEmpty() ? "" : " " + String.join(" ", JVM_OPTIONS))
+                + ENVIRONMENT.entrySet().stream().map(e -> " " + e.getKey() + "=" + e.getValue()).collect(Collectors.joining());
 
         BenchMetrics.record("startup.seconds", "Start-up: process start to readiness 200",
                 average(starts, Start::seconds), "s", spread(starts, Start::seconds, "%.1f") + "embedded defaults, -Xmx512m"
@@ -77,6 +92,10 @@ class StartupBenchmark {
     private Start startOnce(String name) throws Exception {
         GatewayProcess gateway = GatewayProcess.gateway(name);
         JVM_OPTIONS.forEach(gateway::jvmOption);
+        ENVIRONMENT.forEach(gateway::env);
+        if (IMAGE_LAYOUT) {
+            gateway.imageLayout(IMAGE_APP).jvmOption("-XX:SharedArchiveFile=" + IMAGE_APP.resolve("app.jsa")).jvmOption("-Xshare:auto");
+        }
         try {
             // Given the packaged jar on its embedded defaults
             gateway.start();
@@ -97,6 +116,80 @@ class StartupBenchmark {
             deleteRecursively(gateway.dataDir());
             Files.deleteIfExists(gateway.logFile());
         }
+    }
+
+    /**
+     * The image's {@code /app}, made as k8s/Dockerfile makes it: the jar's four layers extracted into one folder,
+     * application.yaml and routes/ beside them, then the training run that writes {@code app.jsa}.
+     */
+    private static void prepareImageLayout() throws Exception {
+        Path root = IMAGE_APP.getParent();
+        deleteRecursively(root);
+        Path extracted = root.resolve("extracted");
+        run(root, List.of(java(), "-Djarmode=tools", "-jar", GatewayProcess.jar().toString(), "extract", "--layers",
+                "--launcher", "--destination", extracted.toString()), Map.of());
+        for (String layer : List.of("dependencies", "spring-boot-loader", "snapshot-dependencies", "application")) {
+            copyTree(extracted.resolve(layer), IMAGE_APP);
+        }
+        Files.copy(Path.of("application.yaml"), IMAGE_APP.resolve("application.yaml"));
+        copyTree(Path.of("routes"), IMAGE_APP.resolve("routes"));
+        // the Dockerfile's training run: same JVM options as a start, context refreshed once, archive written at exit
+        List<String> training = new ArrayList<>(List.of(java(), "-Xmx512m"));
+        training.addAll(JVM_OPTIONS);
+        training.addAll(List.of("-XX:ArchiveClassesAtExit=" + IMAGE_APP.resolve("app.jsa"), "-Dspring.context.exit=onRefresh",
+                GatewayProcess.JAR_LAUNCHER));
+        Map<String, String> environment = new java.util.LinkedHashMap<>(ENVIRONMENT);
+        environment.putAll(Map.of("GATEWAY_DATA_DIR", root.resolve("training-data").toString(), "SERVER_PORT", "0",
+                "MANAGEMENT_PORT", "0", "SIMULATOR_PORT", "0", "JOLOKIA_ENABLED", "false"));
+        run(IMAGE_APP, training, environment);
+        assertThat(IMAGE_APP.resolve("app.jsa")).as("CDS archive of the training run").isRegularFile();
+        deleteRecursively(root.resolve("training-data"));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static void run(Path folder, List<String> command, Map<String, String> environment) throws Exception {
+        Files.createDirectories(folder);
+        Path log = folder.getParent().resolve(folder.getFileName() + "-command.log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        builder.environment().remove("CLASSPATH"); // the default class path ".", as in the image
+        Process process = builder.start();
+        if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("timed out: " + String.join(" ", command));
+        }
+        assertThat(process.exitValue()).as(String.join(" ", command) + "\n" + Files.readString(log)).isZero();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /** {@code KEY=VALUE} words, in order. */
+    private static Map<String, String> environment(String words) {
+        Map<String, String> environment = new java.util.LinkedHashMap<>();
+        for (String word : words.trim().split("\\s+")) {
+            int equals = word.indexOf('=');
+            if (equals > 0) {
+                environment.put(word.substring(0, equals), word.substring(equals + 1));
+            } else if (!word.isEmpty()) {
+                throw new IllegalArgumentException("bench.startup.env: '" + word + "' is not KEY=VALUE");
+            }
+        }
+        return environment;
     }
 
     private static double rssMb(long pid) throws IOException {

@@ -41,6 +41,9 @@ import io.sophonsight.gateway.GatewayTestSupport;
  */
 public final class GatewayProcess implements AutoCloseable {
 
+    /** The main class of the image's ENTRYPOINT (the extracted layout). */
+    public static final String JAR_LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String name;
@@ -53,6 +56,8 @@ public final class GatewayProcess implements AutoCloseable {
     private TestDatabase database;
     private int managementPort = -1;
     private Path workingDirectory = Path.of("").toAbsolutePath();
+    /** The image's layout ({@link #imageLayout}): the extracted jar, started by Spring Boot's launcher; null = {@code -jar}. */
+    private Path extractedApp;
     private Process process;
     private Instant startedAt;
 
@@ -172,6 +177,16 @@ public final class GatewayProcess implements AutoCloseable {
         return database;
     }
 
+    /**
+     * Starts the gateway as the image does (k8s/Dockerfile): in {@code app}, the jar extracted with
+     * {@code extract --layers --launcher} (the four layers in one folder, application.yaml and routes/ beside them),
+     * by {@code org.springframework.boot.loader.launch.JarLauncher} instead of {@code java -jar}.
+     */
+    public GatewayProcess imageLayout(Path app) {
+        this.extractedApp = app.toAbsolutePath();
+        return workingDirectory(app);
+    }
+
     public GatewayProcess jvmOption(String option) {
         jvmOptions.add(option);
         return this;
@@ -185,14 +200,23 @@ public final class GatewayProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar().toString());
+        if (extractedApp != null) {
+            // no -cp: the image's ENTRYPOINT runs with the default class path "." (its WORKDIR), the one form the
+            // CDS archive accepts (a non-empty folder named on the class path makes -Xshare refuse the archive)
+            command.add(JAR_LAUNCHER);
+        } else {
+            command.add("-jar");
+            command.add(jar().toString());
+        }
         command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workingDirectory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
+        if (extractedApp != null) {
+            builder.environment().remove("CLASSPATH");
+        }
         if (database != null) {
             database.create();
         }
