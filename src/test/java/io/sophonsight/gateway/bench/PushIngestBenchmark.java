@@ -51,6 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * receiver's table; a duplicate would be answered so too without storing anything. The report counts both per
  * row and calls a run whose counts differ an INVALID RUN ({@link WorkCheck}); the benchmark then fails.
  */
+@org.springframework.test.context.TestPropertySource(properties =
+        "gateway.api.body-paths=${visitors.api.path}," + PushIngestBenchmark.STACK_FLOOR_PATH)
 class PushIngestBenchmark extends PushTestSupport {
 
     private static final int THREADS = Integer.getInteger("bench.threads", 8);
@@ -65,6 +67,17 @@ class PushIngestBenchmark extends PushTestSupport {
     /** The scenarios to run (small, rate, images): a subset makes a quicker before/after comparison. */
     private static final List<String> SCENARIOS = List.of(System.getProperty("bench.scenarios", "small,rate,images")
             .replace(" ", "").split(","));
+
+    /**
+     * The stack floor: the baseline's work (the same JSON parse, the same group-committed insert) behind the gateway's
+     * fixed stack (Tomcat, its servlet filters, Spring MVC, Camel platform-http and one route), on the gateway's
+     * port: an API path (key in {@code X-Api-Key}, a body allowed by the class's {@code gateway.api.body-paths}).
+     * Gateway minus floor is what the gateway's push flow adds; floor minus baseline is what the stack costs
+     * before any flow runs.
+     */
+    static final String STACK_FLOOR_PATH = "/api/bench/stack-floor";
+    private static final String STACK_FLOOR_ROUTE = "bench-stack-floor";
+    private static final String STACK_FLOOR = "stack floor";
 
     private static final AtomicLong PASS_TIME = new AtomicLong(1_600_000_000_000L + (System.nanoTime() % 1_000_000) * 100_000);
 
@@ -98,6 +111,8 @@ class PushIngestBenchmark extends PushTestSupport {
         HttpServer baseline = startBaseline();
         String baselineUrl = "http://localhost:" + baseline.getAddress().getPort() + "/baseline";
         String gatewayUrl = gatewayUrl(ACCESS_PATH + "?key=" + pushKey.value());
+        startStackFloor();
+        String floorUrl = gatewayUrl(STACK_FLOOR_PATH);
         String image = image();
         LongFunction<byte[]> small = t -> event(t, null);
         LongFunction<byte[]> withImages = t -> event(t, image);
@@ -106,14 +121,17 @@ class PushIngestBenchmark extends PushTestSupport {
             // JIT warm-up of both receivers before anything is measured, until the JIT compiler is quiet: the
             // gateway's code (Tomcat, Spring, Camel) takes far longer to compile than the baseline's, and on two
             // cores a compiler still at work was seen to double the gateway's CPU per event in the first slices
-            warmUpUntilCompiled(url -> closedLoop(url, small, THREADS, WARM_UP, new Tally()), baselineUrl, gatewayUrl);
+            warmUpUntilCompiled(url -> closedLoop(url, small, THREADS, WARM_UP, new Tally()), baselineUrl, gatewayUrl,
+                    floorUrl);
             if (SCENARIOS.contains("images")) {
                 warmUpUntilCompiled(url -> closedLoop(url, withImages, 4, WARM_UP, new Tally()), gatewayUrl);
             }
             awaitFanoutDrained();
             if (SCENARIOS.contains("small")) {
-                results.addAll(compare("small events, " + THREADS + " clients", baselineUrl, gatewayUrl,
-                        (url, tally, duration) -> closedLoop(url, small, THREADS, duration, tally), true));
+                Load load = (url, tally, duration) -> closedLoop(url, small, THREADS, duration, tally);
+                String scenario = "small events, " + THREADS + " clients";
+                results.addAll(compare(scenario, baselineUrl, gatewayUrl, load, true));
+                results.add(stackFloor(scenario, baselineUrl, floorUrl, load));
             }
             if (SCENARIOS.contains("rate")) {
                 results.addAll(compare("small events at " + FIXED_RATE + "/s", baselineUrl, gatewayUrl,
@@ -125,6 +143,8 @@ class PushIngestBenchmark extends PushTestSupport {
             }
         } finally {
             baseline.stop(0);
+            camelContext.getRouteController().stopRoute(STACK_FLOOR_ROUTE);
+            camelContext.removeRoute(STACK_FLOOR_ROUTE);
         }
         String database = databaseName();
         String report = "Database: " + database + "\n\n" + report(results, warmUps);
@@ -162,7 +182,7 @@ class PushIngestBenchmark extends PushTestSupport {
             if (!r.scenario().startsWith("small events,") || r.ratio() == null) {
                 continue;
             }
-            String which = r.target().contains("paused") ? "paused" : "running";
+            String which = r.target().equals(STACK_FLOOR) ? "floor" : r.target().contains("paused") ? "paused" : "running";
             BenchMetrics.record(prefix + which + ".ratio", "Push ingest, " + database + ", " + r.target() + " / baseline",
                     r.ratio(), "x", String.format(Locale.ROOT, "%.0f vs %.0f events/s", r.eventsPerSecond(), base.eventsPerSecond()));
             BenchMetrics.record(prefix + which + ".cpu", "Push CPU per event, " + database + ", " + r.target() + " / baseline",
@@ -274,7 +294,8 @@ class PushIngestBenchmark extends PushTestSupport {
         long commitsBefore = commits.count();
         double rowsBefore = commits.totalAmount();
         // the table of the receiver: the baseline's own, or the gateway's access_event
-        String table = url.endsWith("/baseline") ? "bench_baseline" : "access_event";
+        String table = url.endsWith("/baseline") ? "bench_baseline" : url.contains(STACK_FLOOR_PATH) ? "bench_stack_floor"
+                : "access_event";
         long tableRowsBefore = count("SELECT COUNT(*) FROM " + table);
         long cpu = PROCESS.getProcessCpuTime();
         long start = System.nanoTime();
@@ -329,9 +350,12 @@ class PushIngestBenchmark extends PushTestSupport {
     /** One push; its latency counted from {@code since} (the send, or the schedule of an open loop). */
     private void send(String url, byte[] body, Tally tally, long since) {
         try {
-            HttpResponse<String> reply = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+            if (url.contains(STACK_FLOOR_PATH)) {
+                request.header("X-Api-Key", API_KEY);
+            }
+            HttpResponse<String> reply = http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (reply.statusCode() == 200 && reply.body().contains("SUCCESS")) {
                 tally.sent.incrementAndGet();
                 tally.latencies.add(System.nanoTime() - since);
@@ -372,6 +396,50 @@ class PushIngestBenchmark extends PushTestSupport {
         Double ratio = baseline == null ? null : rate / (baseline.sent.get() / (baseline.nanos / 1e9));
         return new Result(scenario, target, rate, p50, p99, sent == 0 ? 0 : cpu / 1e6 / sent, peak, errors, ratio,
                 baseline == null || commits == 0 ? null : rows / commits, sent, newRows);
+    }
+
+    /**
+     * The stack floor against the baseline, slices interleaved as in {@link #compare}; the gateway's fan-out runs
+     * (it has nothing to do: the floor stores into a table of its own).
+     */
+    private Result stackFloor(String scenario, String baselineUrl, String floorUrl, Load load) throws Exception {
+        BenchMetrics.progress("step: " + scenario + ", stack floor");
+        load.send(floorUrl, new Tally(), WARM_UP);
+        Tally baseline = new Tally();
+        Tally floor = new Tally();
+        interleave(load, baselineUrl, baseline, floorUrl, floor);
+        return result(scenario, STACK_FLOOR, baseline, floor);
+    }
+
+    /** The floor's route ({@link #STACK_FLOOR_PATH}): the baseline's handler as one processor. */
+    private void startStackFloor() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_stack_floor (id BIGINT GENERATED BY DEFAULT AS "
+                    + "IDENTITY PRIMARY KEY, dedupe_key VARCHAR(64) NOT NULL UNIQUE, event_json TEXT NOT NULL, "
+                    + "received_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP)");
+        }
+        BaselineGroupCommit groupCommit = new BaselineGroupCommit(dataSource,
+                "INSERT INTO bench_stack_floor (dedupe_key, event_json) VALUES (?, ?)", storeMaxBatch);
+        camelContext.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("platform-http:" + STACK_FLOOR_PATH + "?httpMethodRestrict=POST&useStreaming=true")
+                        .routeId(STACK_FLOOR_ROUTE)
+                        .process(exchange -> {
+                            byte[] body;
+                            try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
+                                body = in.readAllBytes();
+                            }
+                            JsonNode event = mapper.readTree(body);
+                            groupCommit.insert(event.path("userId").asText() + "|" + event.path("crossTime").asText(),
+                                    new String(body, StandardCharsets.UTF_8));
+                            org.apache.camel.Message reply = exchange.getMessage();
+                            reply.getHeaders().clear();
+                            reply.setHeader("Content-Type", "application/json");
+                            reply.setBody("{\"status\":0,\"message\":\"SUCCESS\"}");
+                        });
+            }
+        });
     }
 
     /**
