@@ -78,6 +78,8 @@ class PushIngestBenchmark extends PushTestSupport {
     static final String STACK_FLOOR_PATH = "/api/bench/stack-floor";
     private static final String STACK_FLOOR_ROUTE = "bench-stack-floor";
     private static final String STACK_FLOOR = "stack floor";
+    /** What the baseline and the stack floor answer, as the push receivers do. */
+    private static final String SUCCESS = "{\"status\":0,\"message\":\"SUCCESS\"}";
 
     private static final AtomicLong PASS_TIME = new AtomicLong(1_600_000_000_000L + (System.nanoTime() % 1_000_000) * 100_000);
 
@@ -426,20 +428,25 @@ class PushIngestBenchmark extends PushTestSupport {
                 from("platform-http:" + STACK_FLOOR_PATH + "?httpMethodRestrict=POST&useStreaming=true")
                         .routeId(STACK_FLOOR_ROUTE)
                         .process(exchange -> {
-                            byte[] body;
                             try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
-                                body = in.readAllBytes();
+                                storeAsTheBaselineDoes(in, groupCommit);
                             }
-                            JsonNode event = mapper.readTree(body);
-                            groupCommit.insert(event.path("userId").asText() + "|" + event.path("crossTime").asText(),
-                                    new String(body, StandardCharsets.UTF_8));
                             org.apache.camel.Message reply = exchange.getMessage();
                             reply.getHeaders().clear();
                             reply.setHeader("Content-Type", "application/json");
-                            reply.setBody("{\"status\":0,\"message\":\"SUCCESS\"}");
+                            reply.setBody(SUCCESS);
                         });
             }
         });
+    }
+
+    /** The baseline's work on one push, also the stack floor's: the JSON parsed, one row group-committed. */
+    private void storeAsTheBaselineDoes(InputStream in, BaselineGroupCommit groupCommit)
+            throws IOException, java.sql.SQLException {
+        byte[] body = in.readAllBytes();
+        JsonNode event = mapper.readTree(body);
+        groupCommit.insert(event.path("userId").asText() + "|" + event.path("crossTime").asText(),
+                new String(body, StandardCharsets.UTF_8));
     }
 
     /**
@@ -461,12 +468,9 @@ class PushIngestBenchmark extends PushTestSupport {
         server.setExecutor(Executors.newFixedThreadPool(200));
         server.createContext("/baseline", exchange -> {
             int status = 200;
-            byte[] reply = "{\"status\":0,\"message\":\"SUCCESS\"}".getBytes(StandardCharsets.UTF_8);
+            byte[] reply = SUCCESS.getBytes(StandardCharsets.UTF_8);
             try (InputStream in = exchange.getRequestBody()) {
-                byte[] body = in.readAllBytes();
-                JsonNode event = mapper.readTree(body);
-                groupCommit.insert(event.path("userId").asText() + "|" + event.path("crossTime").asText(),
-                        new String(body, StandardCharsets.UTF_8));
+                storeAsTheBaselineDoes(in, groupCommit);
             } catch (Exception e) {
                 status = 500;
                 reply = "{}".getBytes(StandardCharsets.UTF_8);
